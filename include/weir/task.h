@@ -1,0 +1,88 @@
+/* task.h - tasks (run-to-completion work on a worker thread), timers and clocks. */
+#ifndef WEIR_TASK_H
+#define WEIR_TASK_H
+
+#include <time.h>
+#include "weir/common.h"
+
+struct weir_element;
+
+/*
+ * A task is work a worker thread runs repeatedly while it is scheduled:
+ * sources (InfiniteSource, FromDump, ReplayUnqueue) and pull drivers
+ * (Unqueue, ToDump in pull mode). fn returns true when it did work. A task
+ * stays scheduled until it unschedules itself or is unscheduled.
+ * Tasks belong to the thread of their owner element (e->home_thread).
+ */
+struct weir_task {
+	bool (*fn)(struct weir_task *t, void *arg);
+	void *arg;
+	struct weir_element *owner;
+	int thread;
+	bool scheduled;
+	struct weir_task *prev, *next; /* on the thread's run list */
+};
+
+void weir_task_init(struct weir_task *t, struct weir_element *owner,
+		    bool (*fn)(struct weir_task *t, void *arg), void *arg);
+void weir_task_schedule(struct weir_task *t);
+void weir_task_unschedule(struct weir_task *t);
+static inline bool
+weir_task_scheduled(const struct weir_task *t)
+{
+	return t->scheduled;
+}
+
+/*
+ * Timers fire once at their expiry (monotonic clock) on the owner's thread;
+ * fn may reschedule. Kept in a per-thread heap.
+ */
+struct weir_timer {
+	void (*fn)(struct weir_timer *t, void *arg);
+	void *arg;
+	struct weir_element *owner;
+	int64_t expiry_ns;
+	int heap_index; /* -1 when not scheduled */
+	int thread;
+};
+
+void weir_timer_init(struct weir_timer *t, struct weir_element *owner,
+		     void (*fn)(struct weir_timer *t, void *arg), void *arg);
+void weir_timer_schedule_at(struct weir_timer *t, int64_t when_ns);
+void weir_timer_schedule_after(struct weir_timer *t, int64_t delta_ns);
+void weir_timer_unschedule(struct weir_timer *t);
+static inline bool
+weir_timer_scheduled(const struct weir_timer *t)
+{
+	return t->heap_index >= 0;
+}
+
+/* Monotonic time in ns. */
+static inline int64_t
+weir_time_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+/* Wall-clock time in ns since the epoch (packet timestamps). */
+static inline int64_t
+weir_wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+/* Time stamp counter and its frequency (calibrated once). */
+static inline uint64_t
+weir_rdtsc(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __builtin_ia32_rdtsc();
+#else
+	return (uint64_t)weir_time_ns();
+#endif
+}
+uint64_t weir_tsc_hz(void);
+
+#endif
