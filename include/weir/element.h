@@ -10,6 +10,7 @@
 struct weir_element;
 struct weir_router;
 struct weir_arg;
+struct weir_notifier;
 
 /* A configuration string split at top-level commas, comments removed, each
  * argument trimmed (Click's cp_argvec). */
@@ -94,6 +95,10 @@ struct weir_element_class {
 	weir_pull_fn pull;
 	void (*simple_action)(struct weir_element *e, struct weir_batch *b);
 	void (*classify)(struct weir_element *e, struct weir_batch *b, uint8_t *ports);
+
+	/* Empty notifier for pulls from output `port` (Queue, FromDump); NULL
+	 * when the element has none. See notifier.h. */
+	struct weir_notifier *(*notifier)(struct weir_element *e, int port);
 
 	const struct weir_handler *handlers; /* ends with WEIR_HANDLER_END */
 	const char *doc; /* Click-style documentation shown by weir --doc */
