@@ -1,0 +1,288 @@
+/* task.c - tasks on per-thread run lists, timers in per-thread heaps, TSC calibration. */
+#include <errno.h>
+#include <stdlib.h>
+#include "weir/element.h"
+#include "weir/notifier.h"
+#include "router_priv.h"
+
+/*
+ * Each worker thread owns a circular doubly linked run list of scheduled
+ * tasks and a binary min-heap of timers. Today every element lives on thread
+ * 0 and the main thread runs it; scheduling is not yet safe across threads
+ * (a later issue adds cross-thread wake-ups through a lock-free mailbox).
+ */
+
+static struct weir_thread *
+owner_thread(struct weir_element *owner, int thread)
+{
+	struct weir_router *r = owner->router;
+	unsigned t = (unsigned)thread < r->nthreads ? (unsigned)thread : 0;
+	return &r->threads[t];
+}
+
+void
+weir_thread_init(struct weir_thread *th, unsigned id)
+{
+	th->id = id;
+	th->head.next = th->head.prev = &th->head;
+	th->ntasks = 0;
+	th->heap = NULL;
+	th->nheap = th->capheap = 0;
+	th->cursor = &th->head;
+}
+
+void
+weir_thread_fini(struct weir_thread *th)
+{
+	free(th->heap);
+	th->heap = NULL;
+	th->nheap = th->capheap = 0;
+}
+
+void
+weir_task_init(struct weir_task *t, struct weir_element *owner,
+	       bool (*fn)(struct weir_task *t, void *arg), void *arg)
+{
+	*t = (struct weir_task){ .fn = fn, .arg = arg, .owner = owner,
+				 .thread = owner ? owner->home_thread : 0 };
+}
+
+void
+weir_task_schedule(struct weir_task *t)
+{
+	if (t->scheduled || !t->owner)
+		return;
+	struct weir_thread *th = owner_thread(t->owner, t->thread);
+	/* insert before the sentinel: runs at the end of this round */
+	t->prev = th->head.prev;
+	t->next = &th->head;
+	th->head.prev->next = t;
+	th->head.prev = t;
+	t->scheduled = true;
+	th->ntasks++;
+}
+
+void
+weir_task_unschedule(struct weir_task *t)
+{
+	if (!t->scheduled)
+		return;
+	struct weir_thread *th = owner_thread(t->owner, t->thread);
+	if (th->cursor == t)
+		th->cursor = t->next;
+	t->prev->next = t->next;
+	t->next->prev = t->prev;
+	t->prev = t->next = NULL;
+	t->scheduled = false;
+	th->ntasks--;
+}
+
+unsigned
+weir_thread_run_tasks(struct weir_thread *th)
+{
+	unsigned worked = 0;
+	th->cursor = th->head.next;
+	while (th->cursor != &th->head) {
+		struct weir_task *t = th->cursor;
+		th->cursor = t->next;
+		if (t->fn(t, t->arg))
+			worked++;
+	}
+	return worked;
+}
+
+/* ---- timers: binary min-heap on expiry ---------------------------------- */
+
+static void
+heap_set(struct weir_thread *th, int i, struct weir_timer *t)
+{
+	th->heap[i] = t;
+	t->heap_index = i;
+}
+
+static void
+heap_up(struct weir_thread *th, int i)
+{
+	struct weir_timer *t = th->heap[i];
+	while (i > 0) {
+		int parent = (i - 1) / 2;
+		if (th->heap[parent]->expiry_ns <= t->expiry_ns)
+			break;
+		heap_set(th, i, th->heap[parent]);
+		i = parent;
+	}
+	heap_set(th, i, t);
+}
+
+static void
+heap_down(struct weir_thread *th, int i)
+{
+	struct weir_timer *t = th->heap[i];
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= th->nheap)
+			break;
+		if (c + 1 < th->nheap && th->heap[c + 1]->expiry_ns < th->heap[c]->expiry_ns)
+			c++;
+		if (th->heap[c]->expiry_ns >= t->expiry_ns)
+			break;
+		heap_set(th, i, th->heap[c]);
+		i = c;
+	}
+	heap_set(th, i, t);
+}
+
+static void
+heap_remove(struct weir_thread *th, int i)
+{
+	struct weir_timer *last = th->heap[--th->nheap];
+	th->heap[i]->heap_index = -1;
+	if (i < th->nheap) {
+		heap_set(th, i, last);
+		heap_up(th, i);
+		heap_down(th, last->heap_index);
+	}
+}
+
+void
+weir_timer_init(struct weir_timer *t, struct weir_element *owner,
+		void (*fn)(struct weir_timer *t, void *arg), void *arg)
+{
+	*t = (struct weir_timer){ .fn = fn, .arg = arg, .owner = owner, .heap_index = -1,
+				  .thread = owner ? owner->home_thread : 0 };
+}
+
+void
+weir_timer_schedule_at(struct weir_timer *t, int64_t when_ns)
+{
+	struct weir_thread *th = owner_thread(t->owner, t->thread);
+	if (t->heap_index >= 0) {
+		t->expiry_ns = when_ns;
+		heap_up(th, t->heap_index);
+		heap_down(th, t->heap_index);
+		return;
+	}
+	if (th->nheap == th->capheap) {
+		int cap = th->capheap ? th->capheap * 2 : 16;
+		struct weir_timer **h = realloc(th->heap, (size_t)cap * sizeof(*h));
+		if (!h)
+			abort();
+		th->heap = h;
+		th->capheap = cap;
+	}
+	t->expiry_ns = when_ns;
+	th->heap[th->nheap] = t;
+	t->heap_index = th->nheap++;
+	heap_up(th, t->heap_index);
+}
+
+void
+weir_timer_schedule_after(struct weir_timer *t, int64_t delta_ns)
+{
+	weir_timer_schedule_at(t, weir_time_ns() + delta_ns);
+}
+
+void
+weir_timer_unschedule(struct weir_timer *t)
+{
+	if (t->heap_index < 0)
+		return;
+	heap_remove(owner_thread(t->owner, t->thread), t->heap_index);
+}
+
+int
+weir_thread_run_timers(struct weir_thread *th, int64_t now)
+{
+	int fired = 0;
+	while (th->nheap && th->heap[0]->expiry_ns <= now) {
+		struct weir_timer *t = th->heap[0];
+		heap_remove(th, 0);
+		t->fn(t, t->arg);
+		fired++;
+	}
+	return fired;
+}
+
+int64_t
+weir_thread_next_timer(const struct weir_thread *th)
+{
+	return th->nheap ? th->heap[0]->expiry_ns : INT64_MAX;
+}
+
+/* ---- TSC --------------------------------------------------------------------- */
+
+uint64_t
+weir_tsc_hz(void)
+{
+	static uint64_t hz;
+	if (hz)
+		return hz;
+	int64_t t0 = weir_time_ns();
+	uint64_t c0 = weir_rdtsc();
+	int64_t t1;
+	do
+		t1 = weir_time_ns();
+	while (t1 - t0 < 50000000);
+	uint64_t c1 = weir_rdtsc();
+	hz = (uint64_t)((double)(c1 - c0) * 1e9 / (double)(t1 - t0));
+	return hz;
+}
+
+/* ---- notifiers -------------------------------------------------------------- */
+
+void
+weir_notifier_init(struct weir_notifier *n, bool active)
+{
+	n->active = active;
+	n->nlisteners = 0;
+}
+
+void
+weir_notifier_wake(struct weir_notifier *n)
+{
+	if (n->active)
+		return;
+	n->active = true;
+	for (int i = 0; i < n->nlisteners; i++)
+		weir_task_schedule(n->listeners[i]);
+}
+
+void
+weir_notifier_sleep(struct weir_notifier *n)
+{
+	n->active = false;
+}
+
+int
+weir_notifier_add_listener(struct weir_notifier *n, struct weir_task *t)
+{
+	for (int i = 0; i < n->nlisteners; i++)
+		if (n->listeners[i] == t)
+			return 0;
+	if (n->nlisteners >= WEIR_NOTIFIER_MAX_LISTENERS)
+		return -ENOSPC;
+	n->listeners[n->nlisteners++] = t;
+	return 0;
+}
+
+struct weir_notifier *
+weir_notifier_upstream(struct weir_element *e, int port)
+{
+	/* bounded walk: a cycle of agnostic elements must not loop forever */
+	for (int hops = 0; hops < 64; hops++) {
+		if (port < 0 || port >= e->ninputs || !e->inputs[port].connected)
+			return NULL;
+		struct weir_element *up = e->inputs[port].peer;
+		int upport = e->inputs[port].peer_port;
+		if (up->cls->notifier) {
+			struct weir_notifier *n = up->cls->notifier(up, upport);
+			if (n)
+				return n;
+		}
+		if (up->ninputs != 1)
+			return NULL;
+		e = up;
+		port = 0;
+	}
+	return NULL;
+}
