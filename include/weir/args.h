@@ -19,7 +19,19 @@
  * entries with WEIR_ARGF_POSITIONAL; then "KEYWORD value" arguments in any
  * order (a positional entry may also be given by keyword). An argument is a
  * keyword argument when its first word is an upper-case identifier that names
- * an entry. Parsing is all-or-nothing: on error, priv is unchanged.
+ * an entry and a value follows it. An unknown "WORD value" is an error
+ * ("unknown keyword"), except where the next positional entry is mandatory:
+ * then it is that entry's value, as in Click (Print(HELLO world)). Giving an
+ * entry twice, or a positional argument after a keyword one, is an error.
+ * An empty positional argument ("a, , c") leaves its entry unset.
+ *
+ * Parsing is all-or-nothing: every error is reported (one per argument), and
+ * on error priv is unchanged. On success each given (or defaulted) entry is
+ * stored, freeing the string/data the field held before, so a write handler
+ * may re-parse into a configured element; an entry neither given nor
+ * defaulted keeps its old value. Bounds (WEIR_ARGF_BOUNDED) compare the
+ * stored value: ns for SECONDS/MSEC, bytes/s for BANDWIDTH. IP4_PREFIX
+ * entries accept a bare address as a /32.
  */
 enum weir_arg_type {
 	WEIR_ARG_INT,        /* int32_t */
@@ -79,34 +91,43 @@ int weir_args_parse(const struct weir_arg *table, void *priv, const struct weir_
 		    struct weir_element *context, struct weir_errh *errh);
 /* Free strings and data that weir_args_parse stored in priv. */
 void weir_args_free(const struct weir_arg *table, void *priv);
-/* "DATA, LENGTH 64, ..." usage line for --doc. */
+/* Usage line for --doc: "FILENAME, [COUNT], [STOP bool], INTERVAL time"
+ * (positional entries by name, keyword-only ones with their type; optional
+ * ones in brackets). */
 void weir_args_usage(const struct weir_arg *table, struct weir_strbuf *out);
 
 /* ---- configuration strings --------------------------------------------------- */
 
 /* Split at top-level commas (outside quotes, (), [], {}), strip comments
- * and surrounding space. Returns 0 or -ENOMEM. */
+ * and surrounding space; an empty last argument is dropped ("a, b," has two),
+ * an empty string has none. out->raw is set to s (not copied, not freed);
+ * out->argv is NULL-terminated. Returns 0 or -ENOMEM. */
 int weir_conf_split(const char *s, struct weir_conf *out);
 void weir_conf_free(struct weir_conf *conf);
 /* Split an argument into words at spaces outside quotes. Returns count;
  * *words is a malloc'd array of malloc'd strings (free with weir_words_free). */
 int weir_split_words(const char *s, char ***words);
 void weir_words_free(char **words, int n);
-/* Remove one level of quotes and process escapes ("a\tb", 'x'); returns a
- * malloc'd string or NULL (with *err set) on a malformed string. */
+/* Remove comments and one level of quotes (Click's cp_unquote): "..." with
+ * C escapes (\n \t \\ \" \xHH \ooo) and \<hex bytes>, '...' literal, and
+ * \<hex> outside quotes. Returns a malloc'd string, or NULL with *err (if
+ * err is not NULL) set to a static message on a malformed string
+ * (unterminated quote, bad \<...> block). Bytes after an embedded NUL are
+ * lost: use weir_parse_data for binary. */
 char *weir_unquote(const char *s, const char **err);
 /* Is the string an upper-case keyword ([A-Z_][A-Z0-9_]*)? */
 bool weir_is_keyword(const char *s, size_t len);
 
-/* ---- values (each returns 0, or -EINVAL with nothing stored) --------------- */
+/* ---- values (each returns 0, or -EINVAL with nothing stored) ---------------
+ * Surrounding whitespace is allowed; anything else extra is an error. */
 
 int weir_parse_int64(const char *s, int64_t *out);      /* decimal or 0x hex, sign */
 int weir_parse_uint64(const char *s, uint64_t *out);
 int weir_parse_int(const char *s, int32_t *out);
 int weir_parse_uint(const char *s, uint32_t *out);
-int weir_parse_bool(const char *s, bool *out);          /* true/false/yes/no/1/0/on/off */
+int weir_parse_bool(const char *s, bool *out);          /* true/false/yes/no/1/0/on/off/t/f/y/n, any case */
 int weir_parse_double(const char *s, double *out);
-int weir_parse_seconds(const char *s, int64_t *ns);     /* s sec ms msec us usec ns m min h hr d */
+int weir_parse_seconds(const char *s, int64_t *ns);     /* s sec ms msec us usec ns nsec m min h hr d day */
 int weir_parse_msec(const char *s, int64_t *ns);
 int weir_parse_bandwidth(const char *s, uint64_t *bytes_per_s);
 int weir_parse_rate(const char *s, uint64_t *per_s);
@@ -114,6 +135,7 @@ int weir_parse_ip4(const char *s, uint32_t *addr_be);
 /* "A.B.C.D/N", "A.B.C.D/M.M.M.M"; a bare address is a /32 when allow_bare. */
 int weir_parse_ip4_prefix(const char *s, uint32_t *addr_be, uint32_t *mask_be, bool allow_bare);
 int weir_parse_ether(const char *s, uint8_t out[6]);    /* 0:1:2:3:4:5, 00-11-22-33-44-55 */
+/* weir_unquote of s, as bytes; out->data is malloc'd (NULL when empty). */
 int weir_parse_data(const char *s, struct weir_bytes *out);
 
 /* Formatting helpers shared by handlers. */

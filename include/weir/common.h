@@ -27,6 +27,6 @@
 /* Index of the calling worker thread (0 for the main thread). Set by the
  * thread runtime before a worker runs; read on the fast path to pick
  * per-thread caches and per-thread element state. */
-extern _Thread_local unsigned weir_tid;
+extern _Thread_local unsigned weir_tid __attribute__((tls_model("initial-exec")));
 
 #endif

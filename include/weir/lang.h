@@ -13,6 +13,26 @@
  * element indices. Anonymous elements are named "Class@N" as in Click.
  * Class names are checked against the registry (weir_element_class_find);
  * an unknown class suggests the nearest registered name.
+ *
+ * Syntax: declarations ("a, b :: Class(config)"), chains with ports and
+ * inline or anonymous elements ("x [1] -> [0] y :: Queue -> Discard"),
+ * element lists and port lists ("a, b -> c", "t [0, 1] => [0] x, [0] y"),
+ * elementclass with formals ("$a, KEYWORD $b, __REST__ $r |"), synonyms
+ * ("elementclass A B"), anonymous compounds, implicit compound ports
+ * ("-> x ->"), define, require, $var / ${var} ($(...) and unknown names are
+ * left as written; single-quoted text is not expanded), both comment styles;
+ * semicolons are optional, as in Click. Not supported (reported as errors):
+ * compound overloading ("||", "..."), element groups "( ... )", connection
+ * tunnels, "#line" directives.
+ *
+ * As in Click, an anonymous element's number counts every element of its
+ * scope (file or compound body) declared before it, named ones included;
+ * a compound instance's input or output port connected on one side only
+ * is an error ("'c' input 0 unused", "'c' has no output 1"); duplicate
+ * connections are dropped and connections come sorted by (from, from_port,
+ * to, to_port). Element landmarks are "file:line"; error messages are
+ * "file:line:col: ...". Elements declared later in the file may be
+ * connected before their declaration.
  */
 struct weir_graph_element {
 	char *name;

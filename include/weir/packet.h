@@ -94,6 +94,10 @@ struct weir_pool_stats {
 };
 
 /*
+ * Pools may be used from several threads at once, each with its own weir_tid
+ * (< WEIR_MAX_THREADS): every thread has a cache, so objects freed by one
+ * thread may sit in its cache, invisible to others, until it flushes.
+ *
  * Create a pool of `capacity` objects of `obj_size` bytes (rounded up to a
  * cache line). Memory is reserved up front and touched lazily, so a large
  * capacity costs address space, not resident memory. Returns NULL on failure.
@@ -103,7 +107,8 @@ void weir_pool_destroy(struct weir_pool *pool);
 /* One object, or NULL when the pool is exhausted (counted in failures). */
 void *weir_pool_get(struct weir_pool *pool);
 void weir_pool_put(struct weir_pool *pool, void *obj);
-/* Bulk versions; get returns how many it got (all-or-nothing: n or 0). */
+/* Bulk versions; get returns how many it got (all-or-nothing: n or 0; a
+ * refused request counts n failures). */
 unsigned weir_pool_get_bulk(struct weir_pool *pool, void **objs, unsigned n);
 void weir_pool_put_bulk(struct weir_pool *pool, void *const *objs, unsigned n);
 void weir_pool_stats(const struct weir_pool *pool, struct weir_pool_stats *st);
@@ -122,6 +127,9 @@ int weir_packets_init(uint64_t small_cap, uint64_t medium_cap, uint64_t large_ca
 		      uint64_t clone_cap);
 void weir_packets_fini(void);
 const struct weir_packet_pools *weir_packet_pools(void);
+/* Returns the calling thread's cached objects of every packet pool to the
+ * shared stacks (a worker thread calls it when it stops). */
+void weir_packets_flush_caches(void);
 /* Total allocation failures over all packet pools. */
 uint64_t weir_packets_alloc_failures(void);
 /* Largest len weir_packet_make() accepts with the default headroom. */
@@ -141,7 +149,7 @@ weir_packet_make_simple(const void *data, uint32_t len)
 {
 	return weir_packet_make(WEIR_DEFAULT_HEADROOM, data, len, 0);
 }
-/* Drop one reference; frees the buffer when it was the last. */
+/* Drop one reference (p not NULL); frees the buffer when it was the last. */
 void weir_packet_kill(struct weir_packet *p);
 /* Kill many packets (cheaper than a loop of weir_packet_kill). */
 void weir_packet_kill_bulk(struct weir_packet **pkts, unsigned n);
@@ -152,6 +160,15 @@ struct weir_packet *weir_packet_clone(struct weir_packet *p);
  * (Replay's preloaded packets): no reference count is taken.
  */
 struct weir_packet *weir_packet_clone_external(const struct weir_packet *p);
+/*
+ * Bulk versions: out[i] becomes a clone (an external clone) of src[i]. All or
+ * nothing: returns n, or 0 when the header pool cannot supply n headers
+ * (counted as n failures). Cheaper than a loop: one pool access per call.
+ */
+unsigned weir_packet_clone_bulk(struct weir_packet *const *src, struct weir_packet **out,
+				unsigned n);
+unsigned weir_packet_clone_external_bulk(struct weir_packet *const *src,
+					 struct weir_packet **out, unsigned n);
 /* True when writing the data would be seen through another packet. */
 static inline bool
 weir_packet_shared(const struct weir_packet *p)

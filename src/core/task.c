@@ -279,7 +279,10 @@ weir_notifier_upstream(struct weir_element *e, int port)
 			if (n)
 				return n;
 		}
-		if (up->ninputs != 1)
+		/* only walk through elements pulling from upstream: past a push
+		 * input (Unqueue, a pull-to-push converter) packets come from
+		 * elsewhere */
+		if (up->ninputs != 1 || up->inputs[0].processing != WEIR_PULL)
 			return NULL;
 		e = up;
 		port = 0;

@@ -319,7 +319,10 @@ test_push_chain_runs(void **state)
 static void
 test_pull_path_with_notifier(void **state)
 {
-	struct weir_router *r = build("TSrc -> q :: TQ -> c :: TCount -> u :: TUnq -> TSink;");
+	/* u is initialized (and scheduled) first: it finds the queue empty,
+	 * sleeps, and must be woken by the queue's notifier */
+	struct weir_router *r =
+		build("u :: TUnq -> TSink; TSrc -> q :: TQ -> c :: TCount -> u;");
 	assert_non_null(r);
 	weir_router_run(r);
 	assert_string_equal(read_handler(r, "c.count"), "10");
