@@ -30,7 +30,7 @@ build-bench: deps
 
 # The embedded default: an example middlebox on the bundled trace.
 run: build
-	@scripts/run_example.sh $(BUILD)/weir
+	@WEIR=$(CURDIR)/$(BUILD)/weir scripts/run_example.sh
 
 # Every test, on the release build and under ASan+UBSan; ends with "N passed, N failed".
 test: build build-asan
