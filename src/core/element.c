@@ -121,15 +121,10 @@ weir_classify_pull(struct weir_element *e, int port, struct weir_batch *b, uint3
 		return 0;
 	e->cls->classify(e, b, ports);
 	/* keep output 0's packets, push the others */
-	uint32_t keep = 0;
-	bool others = false;
-	for (uint32_t i = 0; i < b->n; i++) {
-		if (ports[i] == 0)
-			keep++;
-		else
-			others = true;
-	}
-	if (!others)
+	uint32_t i = 0;
+	while (i < b->n && ports[i] == 0)
+		i++;
+	if (i == b->n)
 		return b->n;
 	struct weir_batch rest;
 	uint8_t rest_ports[WEIR_BATCH_MAX];
@@ -149,7 +144,6 @@ weir_classify_pull(struct weir_element *e, int port, struct weir_batch *b, uint3
 		if (rest_ports[i] < e->noutputs && !weir_output_is_push(e, rest_ports[i]))
 			rest_ports[i] = WEIR_PORT_DROP;
 	weir_output_push_split(e, &rest, rest_ports);
-	(void)keep;
 	return b->n;
 }
 
