@@ -1,4 +1,5 @@
 /* test_router.c - unit tests for graph checks, push/pull resolution, handlers, tasks and timers. */
+#include <stdlib.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
