@@ -2,12 +2,13 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
+TSAN_BUILD ?= build-tsan
 # warnings are fatal in CI
 ifeq ($(CI),true)
 WERROR := -Dwerror=true
 endif
 
-.PHONY: all deps build build-asan build-bench run test test-release test-asan bench conformance clean
+.PHONY: all deps build build-asan build-tsan build-bench run test test-release test-asan bench conformance clean
 
 all: build
 
@@ -23,6 +24,11 @@ build-asan: deps
 		-Db_sanitize=address,undefined -Db_lundef=false $(WERROR)
 	@ninja -C $(ASAN_BUILD)
 
+build-tsan: deps
+	@[ -f $(TSAN_BUILD)/build.ninja ] || meson setup $(TSAN_BUILD) --buildtype=debug \
+		-Db_sanitize=thread -Db_lundef=false $(WERROR)
+	@ninja -C $(TSAN_BUILD)
+
 build-bench: deps
 	@[ -f $(BENCH_BUILD)/build.ninja ] || meson setup $(BENCH_BUILD) --buildtype=release \
 		-Doptimization=3 -Dnative=true
@@ -32,9 +38,10 @@ build-bench: deps
 run: build
 	@WEIR=$(CURDIR)/$(BUILD)/weir scripts/run_example.sh
 
-# Every test, on the release build and under ASan+UBSan; ends with "N passed, N failed".
-test: build build-asan
-	@tests/run_all.sh $(BUILD) $(ASAN_BUILD)
+# Every test, on the release build and under ASan+UBSan, and the threaded
+# tests under ThreadSanitizer; ends with "N passed, N failed".
+test: build build-asan build-tsan
+	@tests/run_all.sh $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
 
 test-release: build
 	@tests/run.sh $(BUILD)

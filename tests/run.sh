@@ -5,11 +5,15 @@
 #
 # Usage: tests/run.sh BUILD_DIR [--label NAME] [--sanitize] [--verbose]
 #   --sanitize  exports ASAN_OPTIONS/UBSAN_OPTIONS for a sanitizer build
+#   --tsan      ThreadSanitizer build: only the threaded tests (the unit tests
+#               of tests/unit/threads and tests/elements/threads), and any
+#               race report fails the test
 #   --label     prefixes the per-part lines (e.g. "release", "asan")
 # Environment: TEST_JOBS (parallel clicktests, default 2),
 #   SYSTEM_TIMEOUT (seconds per system test, default 300).
 set -u
 
+ARGS=("$@")
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -22,12 +26,14 @@ usage() {
 BUILD=""
 LABEL=""
 SANITIZE=0
+TSAN=0
 VERBOSE=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--label) [ $# -ge 2 ] || usage; LABEL=$2; shift ;;
 	--label=*) LABEL=${1#--label=} ;;
 	--sanitize) SANITIZE=1 ;;
+	--tsan) TSAN=1 ;;
 	--verbose|-v) VERBOSE=1 ;;
 	-*) usage ;;
 	*) [ -z "$BUILD" ] || usage; BUILD=$1 ;;
@@ -48,6 +54,16 @@ if [ $SANITIZE = 1 ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 fi
+if [ $TSAN = 1 ]; then
+	export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
+	# Some kernels randomise mmap so that TSan cannot map its shadow
+	# ("unexpected memory mapping"): run without ASLR there.
+	if ! "$BUILD/weir" -q -e 'Idle' >/dev/null 2>&1 &&
+	    setarch "$(uname -m)" -R "$BUILD/weir" -q -e 'Idle' >/dev/null 2>&1; then
+		echo "[$LABEL] TSan needs ASLR off here: re-running under setarch -R"
+		exec setarch "$(uname -m)" -R bash "$0" "${ARGS[@]}"
+	fi
+fi
 export WEIR
 
 total_pass=0
@@ -65,7 +81,9 @@ tally() {
 # --- unit tests -------------------------------------------------------------
 echo "[$LABEL] unit tests: meson test -C $BUILD"
 rm -f "$BUILD/meson-logs/testlog.json"   # never count a stale log
-meson test -C "$BUILD" --print-errorlogs >"$LOGDIR/meson-test.out" 2>&1
+suite=()
+[ $TSAN = 1 ] && suite=(--suite threads)
+meson test -C "$BUILD" --print-errorlogs "${suite[@]}" >"$LOGDIR/meson-test.out" 2>&1
 meson_rc=$?
 [ $VERBOSE = 1 ] && cat "$LOGDIR/meson-test.out"
 # Count the cmocka cases in each test's output (an executable without cmocka
@@ -114,6 +132,7 @@ dirs=()
 for d in "$SRC/tests/elements" "$SRC/tests/clicktest_selftest"; do
 	[ -d "$d" ] && dirs+=("$d")
 done
+[ $TSAN = 1 ] && dirs=("$SRC/tests/elements/threads")
 if [ ! -x "$WEIR" ]; then
 	echo "[$LABEL] clicktests: $WEIR missing"
 	tally "clicktests" 0 1 0
@@ -144,6 +163,7 @@ fi
 sp=0 sf=0 ss=0
 for t in "$SRC"/tests/system/test_*; do
 	[ -f "$t" ] || continue
+	[ $TSAN = 1 ] && continue
 	name=$(basename "$t")
 	case $name in
 	*.py) cmd=("$PY" "$t" "$WEIR") ;;

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole suite on a release build and on a sanitizer (ASan+UBSan)
-# build, then prints the combined "N passed, N failed" line as the very last
+# build, and the threaded tests on a ThreadSanitizer build, then prints the combined "N passed, N failed" line as the very last
 # line. Exits non-zero if anything failed.
 #
-# Usage: tests/run_all.sh RELEASE_BUILD_DIR [SANITIZER_BUILD_DIR]
+# Usage: tests/run_all.sh RELEASE_BUILD_DIR [SANITIZER_BUILD_DIR [TSAN_BUILD_DIR]]
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-	echo "usage: $0 RELEASE_BUILD_DIR [SANITIZER_BUILD_DIR]" >&2
+if [ $# -lt 1 ] || [ $# -gt 3 ]; then
+	echo "usage: $0 RELEASE_BUILD_DIR [SANITIZER_BUILD_DIR [TSAN_BUILD_DIR]]" >&2
 	exit 2
 fi
 
@@ -33,9 +33,13 @@ run_one() {
 
 echo "=== release build: $1"
 run_one "$1" --label release
-if [ $# -eq 2 ]; then
+if [ $# -ge 2 ]; then
 	echo "=== sanitizer build: $2"
 	run_one "$2" --label asan --sanitize
+fi
+if [ $# -ge 3 ]; then
+	echo "=== ThreadSanitizer build (threaded tests): $3"
+	run_one "$3" --label tsan --tsan
 fi
 [ $fail -gt 0 ] && status=1
 line="$pass passed, $fail failed"

@@ -104,7 +104,7 @@ discard_run(struct weir_task *t, void *arg)
 		weir_batch_kill(&b);
 		return true;
 	}
-	if (s->upstream && !s->upstream->active)
+	if (s->upstream && !weir_notifier_active(s->upstream))
 		weir_task_unschedule(t);
 	return false;
 }

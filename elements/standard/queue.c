@@ -120,8 +120,13 @@ queue_push(struct weir_element *e, int port, struct weir_batch *b)
 	uint32_t len = weir_pktring_len(&q->ring);
 	if (len > q->highwater)
 		q->highwater = len;
-	if (q->notify && k && !q->empty_note.active)
-		weir_notifier_wake(&q->empty_note);
+	if (q->notify && k) {
+		/* pairs with the puller's sleep-then-recheck (several threads) */
+		if (weir_element_nthreads(e) > 1)
+			weir_smp_mb();
+		if (!weir_notifier_active(&q->empty_note))
+			weir_notifier_wake(&q->empty_note);
+	}
 }
 
 static uint32_t
@@ -131,8 +136,13 @@ queue_pull(struct weir_element *e, int port, struct weir_batch *b, uint32_t max)
 	if (max > WEIR_BATCH_MAX)
 		max = WEIR_BATCH_MAX;
 	b->n = weir_pktring_dequeue(&q->ring, b->pkts, max);
-	if (q->notify && q->empty_note.active && q->ring.head == q->ring.tail)
+	if (q->notify && weir_notifier_active(&q->empty_note) && weir_pktring_len(&q->ring) == 0) {
 		weir_notifier_sleep(&q->empty_note);
+		/* a producer on another thread may have pushed between the
+		 * check and the sleep, seen the note active and not woken it */
+		if (weir_pktring_len(&q->ring) != 0)
+			weir_notifier_wake(&q->empty_note);
+	}
 	return b->n;
 }
 
@@ -250,6 +260,7 @@ static const struct weir_handler queue_handlers[] = {
 
 static const struct weir_element_class queue_class = {
 	.name = "Queue",
+	.flags = WEIR_CLASS_SPSC,
 	.port_count = "1/1",
 	.processing = "h/l",
 	.priv_size = sizeof(struct queue),
@@ -267,6 +278,7 @@ WEIR_ELEMENT_REGISTER(queue_class)
 
 static const struct weir_element_class simplequeue_class = {
 	.name = "SimpleQueue",
+	.flags = WEIR_CLASS_SPSC,
 	.port_count = "1/1",
 	.processing = "h/l",
 	.priv_size = sizeof(struct queue),

@@ -97,6 +97,12 @@ struct replay {
 	bool freeonterminate;
 	bool use_signal;
 	bool verbose;
+	uint32_t n_queues;   /* ReplayUnqueue: shards, one task each */
+	uint32_t maxthreads; /* FastClick's spelling of N_QUEUES */
+
+	struct weir_element *e;
+	struct replay *shards;  /* shard 0 (e->priv) only: shards 1..n_queues-1 */
+	int running_shards;     /* shard 0 only: shards not finished (atomic) */
 
 	/* the preloaded packets */
 	struct weir_packet **pkts;
@@ -144,6 +150,11 @@ struct replay {
 
 static const struct weir_arg replayunqueue_args[] = {
 	REPLAY_COMMON_ARGS,
+	{ "N_QUEUES", WEIR_ARG_UINT, offsetof(struct replay, n_queues), WEIR_ARGF_BOUNDED,
+	  .def = "1", .min = 1, .max = WEIR_MAX_THREADS,
+	  .help = "shards of the trace, by flow, one task (thread) each" },
+	{ "MAXTHREADS", WEIR_ARG_UINT, offsetof(struct replay, maxthreads), WEIR_ARGF_BOUNDED,
+	  .def = "0", .min = 0, .max = WEIR_MAX_THREADS, .help = "same as N_QUEUES" },
 	{ "TIMING", WEIR_ARG_UINT, offsetof(struct replay, timing), .def = "0",
 	  .help = "percent of the trace's speed, 0 = as fast as possible" },
 	WEIR_ARG_END
@@ -244,15 +255,24 @@ replay_finish(struct weir_element *e, struct replay *s)
 	s->finished = true;
 	s->active = false;
 	weir_task_unschedule(&s->task);
-	if (s->ring != NULL && s->head != s->tail)
+	if (s->ring != NULL && s->head != s->tail) {
 		s->stop_pending = true;
-	else
-		weir_router_please_stop(e->router);
+		return;
+	}
+	struct replay *s0 = e->priv;
+	if (s0->n_queues > 1 &&
+	    __atomic_sub_fetch(&s0->running_shards, 1, __ATOMIC_ACQ_REL) > 0)
+		return; /* the last shard to finish asks the router to stop */
+	weir_router_please_stop(e->router);
 }
+
+static void replay_shard(struct weir_element *e, struct replay *s);
 
 static void
 replay_loaded(struct weir_element *e, struct replay *s)
 {
+	if (s->n_queues > 1)
+		replay_shard(e, s);
 	s->loaded = true;
 	s->cur = 0;
 	replay_make_templates(s);
@@ -291,7 +311,7 @@ replay_load(struct weir_element *e, struct replay *s)
 	}
 	if ((s->limit >= 0 && s->n >= (uint32_t)s->limit) || s->signal == NULL) {
 		replay_loaded(e, s);
-	} else if (!s->signal->active) {
+	} else if (!weir_notifier_active(s->signal)) {
 		/* Empty for now (a Queue between pushes) or for good (FromDump at
 		 * its end): sleep until the notifier wakes us, and call the input
 		 * exhausted when it stays quiet for REPLAY_SETTLE_NS. */
@@ -456,8 +476,8 @@ replay_ready(struct weir_element *e, struct replay *s, bool *did)
 static bool
 replayunqueue_run(struct weir_task *t, void *arg)
 {
-	struct weir_element *e = arg;
-	struct replay *s = e->priv;
+	struct replay *s = arg;
+	struct weir_element *e = s->e;
 	struct weir_batch b;
 	uint32_t want;
 	bool did;
@@ -484,8 +504,8 @@ replayunqueue_run(struct weir_task *t, void *arg)
 static bool
 replay_run(struct weir_task *t, void *arg)
 {
-	struct weir_element *e = arg;
-	struct replay *s = e->priv;
+	struct replay *s = arg;
+	struct weir_element *e = s->e;
 	struct weir_packet *tmp[WEIR_BATCH_MAX];
 	uint32_t room, want, got;
 	bool did;
@@ -537,11 +557,11 @@ replay_pull(struct weir_element *e, int port, struct weir_batch *b, uint32_t max
 static void
 replay_timer(struct weir_timer *t, void *arg)
 {
-	struct weir_element *e = arg;
-	struct replay *s = e->priv;
+	struct replay *s = arg;
+	struct weir_element *e = s->e;
 
 	if (!s->loaded) {
-		if (weir_task_scheduled(&s->task) || s->signal == NULL || s->signal->active)
+		if (weir_task_scheduled(&s->task) || s->signal == NULL || weir_notifier_active(s->signal))
 			return; /* packets came: the task goes on preloading */
 		replay_loaded(e, s);
 	}
@@ -566,7 +586,98 @@ replay_configure(struct weir_element *e, struct weir_conf *conf, struct weir_err
 		s->ring_mask = size - 1;
 	}
 	weir_notifier_init(&s->notifier, false);
+	if (s->maxthreads > 0)
+		s->n_queues = s->maxthreads;
+	if (s->n_queues == 0)
+		s->n_queues = 1;
 	return 0;
+}
+
+/*
+ * N_QUEUES: shards 1..n-1 copy shard 0's arguments and get tasks of their
+ * own on the next threads (shard i on the element's thread + i); only
+ * shard 0 preloads, then deals the packets out by flow (replay_shard).
+ */
+static int
+replay_make_shards(struct weir_element *e, struct replay *s0)
+{
+	unsigned nthreads = weir_element_nthreads(e);
+
+	s0->shards = calloc(s0->n_queues - 1, sizeof(*s0->shards));
+	if (!s0->shards)
+		return -ENOMEM;
+	s0->running_shards = (int)s0->n_queues;
+	for (uint32_t i = 1; i < s0->n_queues; i++) {
+		struct replay *s = &s0->shards[i - 1];
+		*s = (struct replay){
+			.stop = s0->stop, .stop_time = s0->stop_time, .quick_clone = s0->quick_clone,
+			.burst = s0->burst, .limit = -1, .active = s0->active, .timing = s0->timing,
+			.freeonterminate = s0->freeonterminate, .verbose = s0->verbose,
+			.n_queues = 1, .e = e, .task_ready = true,
+		};
+		weir_task_init(&s->task, e, replayunqueue_run, s);
+		weir_timer_init(&s->timer, e, replay_timer, s);
+		s->task.thread = s->timer.thread = (int)((e->home_thread + i) % nthreads);
+	}
+	return 0;
+}
+
+/* Symmetric flow hash of an Ethernet/IPv4 packet (0 for anything else). */
+static uint32_t
+replay_flow_hash(const struct weir_packet *p)
+{
+	const uint8_t *d = p->data;
+	uint32_t a, b, ports = 0;
+
+	if (p->len < 34 || d[12] != 0x08 || d[13] != 0x00 || (d[14] >> 4) != 4)
+		return 0;
+	unsigned hl = (d[14] & 0xF) * 4u;
+	memcpy(&a, d + 26, 4);
+	memcpy(&b, d + 30, 4);
+	if ((d[23] == 6 || d[23] == 17) && hl >= 20 && p->len >= 14 + hl + 4 &&
+	    ((d[20] & 0x1F) | d[21]) == 0)
+		ports = (uint32_t)(d[14 + hl] ^ d[16 + hl]) << 8 | (d[15 + hl] ^ d[17 + hl]);
+	uint32_t h = (a ^ b) + (a + b) * 0x9e3779b9U + ((uint32_t)d[23] << 16) + ports;
+	h ^= h >> 16;
+	h *= 0x7feb352dU;
+	h ^= h >> 15;
+	h *= 0x846ca68bU;
+	return h ^ (h >> 16);
+}
+
+/* Deals shard 0's preloaded packets out to the shards by flow and starts them. */
+static void
+replay_shard(struct weir_element *e, struct replay *s0)
+{
+	uint32_t n = s0->n, keep = 0;
+	struct weir_packet **all = s0->pkts;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t q = replay_flow_hash(all[i]) % s0->n_queues;
+		if (q == 0) {
+			all[keep++] = all[i];
+			continue;
+		}
+		struct replay *s = &s0->shards[q - 1];
+		if (replay_grow(s, s->n + 1) < 0) {
+			weir_packet_kill(all[i]);
+			((struct replay_pt *)weir_element_pt(e))->drops++;
+			continue;
+		}
+		s->pkts[s->n++] = all[i];
+	}
+	s0->n = keep;
+	for (uint32_t i = 1; i < s0->n_queues; i++) {
+		struct replay *s = &s0->shards[i - 1];
+		s->loaded = true;
+		s->cur = 0;
+		replay_make_templates(s);
+		replay_reset_time(s);
+		if (s->n == 0)
+			replay_finish(e, s);
+		else if (s->active)
+			weir_task_schedule(&s->task);
+	}
 }
 
 static int
@@ -574,8 +685,11 @@ replay_initialize(struct weir_element *e, struct weir_errh *errh)
 {
 	struct replay *s = e->priv;
 
-	weir_task_init(&s->task, e, s->ring ? replay_run : replayunqueue_run, e);
-	weir_timer_init(&s->timer, e, replay_timer, e);
+	s->e = e;
+	weir_task_init(&s->task, e, s->ring ? replay_run : replayunqueue_run, s);
+	weir_timer_init(&s->timer, e, replay_timer, s);
+	if (s->n_queues > 1 && replay_make_shards(e, s) < 0)
+		return weir_error(errh, "out of memory for %" PRIu32 " queues", s->n_queues);
 	s->task_ready = true;
 	s->signal = weir_notifier_upstream(e, 0);
 	if (s->active)
@@ -599,10 +713,23 @@ replay_drop_packets(struct replay *s)
 	s->loaded = false;
 }
 
+static void replay_cleanup_one(struct replay *s);
+
 static void
 replay_cleanup(struct weir_element *e)
 {
 	struct replay *s = e->priv;
+
+	for (uint32_t i = 1; s->shards && i < s->n_queues; i++)
+		replay_cleanup_one(&s->shards[i - 1]);
+	free(s->shards);
+	s->shards = NULL;
+	replay_cleanup_one(s);
+}
+
+static void
+replay_cleanup_one(struct replay *s)
+{
 
 	if (s->task_ready) {
 		weir_task_unschedule(&s->task);
@@ -661,6 +788,8 @@ replay_read_handler(struct weir_element *e, const struct weir_handler *h,
 	return 0;
 }
 
+static void replay_set_active(struct replay *s, bool active);
+
 static int
 replay_write_active(struct weir_element *e, const char *value, const struct weir_handler *h,
 		    struct weir_errh *errh)
@@ -670,6 +799,15 @@ replay_write_active(struct weir_element *e, const char *value, const struct weir
 
 	if (weir_parse_bool(value, &active) < 0)
 		return weir_error(errh, "active: expected boolean, got '%s'", value);
+	for (uint32_t i = 1; s->shards && i < s->n_queues; i++)
+		replay_set_active(&s->shards[i - 1], active);
+	replay_set_active(s, active);
+	return 0;
+}
+
+static void
+replay_set_active(struct replay *s, bool active)
+{
 	s->active = active;
 	replay_reset_time(s);
 	if (active) {
@@ -678,7 +816,6 @@ replay_write_active(struct weir_element *e, const char *value, const struct weir
 	} else {
 		weir_task_unschedule(&s->task);
 	}
-	return 0;
 }
 
 static int

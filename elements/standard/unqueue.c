@@ -131,7 +131,7 @@ unqueue_run(struct weir_task *t, void *arg)
 		if (n < want)
 			break;
 	}
-	if (!got && u->upstream && !u->upstream->active)
+	if (!got && u->upstream && !weir_notifier_active(u->upstream))
 		weir_task_unschedule(t);
 	else if (!unqueue_budget(u))
 		weir_task_unschedule(t); /* LIMIT reached */

@@ -225,7 +225,7 @@ todump_run(struct weir_task *t, void *arg)
 	struct weir_batch b;
 
 	if (weir_input_pull(e, 0, &b, TD_PULL_BURST) == 0) {
-		if (s->signal != NULL && !s->signal->active)
+		if (s->signal != NULL && !weir_notifier_active(s->signal))
 			weir_task_unschedule(t); /* the notifier reschedules us */
 		return false;
 	}
@@ -430,6 +430,7 @@ static const char todump_doc[] =
 
 static const struct weir_element_class todump_class = {
 	.name = "ToDump",
+	.flags = WEIR_CLASS_THREAD_UNSAFE,
 	.port_count = "1/0-1",
 	.processing = "a/a",
 	.priv_size = sizeof(struct todump),

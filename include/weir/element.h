@@ -62,7 +62,9 @@ struct weir_handler {
 #define WEIR_CONFIGURE_PHASE_LAST 2000
 
 /* class flags */
-#define WEIR_CLASS_THREAD_UNSAFE 0x01 /* may not be called from two threads at once */
+#define WEIR_CLASS_THREAD_UNSAFE 0x01   /* may not be called from two threads at once */
+#define WEIR_CLASS_SPSC 0x02            /* one pushing thread and one pulling thread at most */
+#define WEIR_CLASS_THREAD_BOUNDARY 0x04 /* pushes its output from its own task (Pipeliner) */
 
 struct weir_element_class {
 	const char *name;
@@ -116,7 +118,8 @@ struct weir_element {
 	void *priv;
 	uint8_t *pt;       /* per-thread slots */
 	size_t pt_stride;
-	int home_thread;   /* thread whose tasks this element's tasks run on */
+	int home_thread;   /* thread its tasks and timers run on; -1 until placed
+			    * (configure may set it: StaticThreadSched, THREAD) */
 	weir_push_fn push; /* effective push (the class's, or the framework's) */
 	weir_pull_fn pull; /* effective pull */
 	char *context;     /* "while configuring 'name :: Class'" (for errh) */
@@ -159,6 +162,12 @@ weir_element_pt_at(const struct weir_element *e, unsigned tid)
 }
 /* Number of per-thread slots (threads of the router). */
 unsigned weir_element_nthreads(const struct weir_element *e);
+
+/* Per-thread element state is declared once in the class (.pt_size =
+ * sizeof(struct foo_pt), or WEIR_PER_THREAD(struct foo_pt)), reached with
+ * weir_element_pt(e) on the data path and summed by handlers with
+ * WEIR_PT_SUM: a counter reads the same from one thread or many. */
+#define WEIR_PER_THREAD(type) .pt_size = sizeof(type)
 
 /* Sum a uint64_t field of the per-thread state over all threads. */
 #define WEIR_PT_SUM(e, type, field)                                                  \

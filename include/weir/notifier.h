@@ -24,6 +24,12 @@ struct weir_notifier {
 };
 
 void weir_notifier_init(struct weir_notifier *n, bool active);
+/* Whether packets may be available (any thread). */
+static inline bool
+weir_notifier_active(const struct weir_notifier *n)
+{
+	return __atomic_load_n(&n->active, __ATOMIC_ACQUIRE);
+}
 /* Set active; schedules listeners when it was inactive. */
 void weir_notifier_wake(struct weir_notifier *n);
 void weir_notifier_sleep(struct weir_notifier *n);

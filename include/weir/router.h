@@ -9,7 +9,7 @@
 struct weir_router;
 
 struct weir_router_opts {
-	unsigned nthreads;      /* worker threads (1 today) */
+	unsigned nthreads;      /* worker threads (1 to WEIR_MAX_THREADS) */
 	uint64_t pool_packets;  /* capacity of each packet pool class; 0 = default */
 };
 
@@ -46,6 +46,9 @@ struct weir_element *weir_router_element(const struct weir_router *r, int i);
 struct weir_element *weir_router_find(const struct weir_router *r, const char *name,
 				      const struct weir_element *context);
 unsigned weir_router_nthreads(const struct weir_router *r);
+/* CPUs the worker threads are pinned to, thread i on cpus[i % n]; default:
+ * the CPUs of the process's affinity mask. Call before weir_router_run. */
+int weir_router_set_cpus(struct weir_router *r, const int *cpus, int n);
 
 /*
  * Handlers by "element.handler" (or a global handler: "version", "list",

@@ -13,14 +13,22 @@ struct weir_element;
  * (Unqueue, ToDump in pull mode). fn returns true when it did work. A task
  * stays scheduled until it unschedules itself or is unscheduled.
  * Tasks belong to the thread of their owner element (e->home_thread).
+ * weir_task_schedule may be called from any thread (a Queue or
+ * ThreadSafeQueue waking its puller): from another thread the request goes
+ * through the owner thread's mailbox. weir_task_unschedule and all timer
+ * calls must be made on the owner's thread (or before the router runs).
  */
 struct weir_task {
 	bool (*fn)(struct weir_task *t, void *arg);
 	void *arg;
 	struct weir_element *owner;
 	int thread;
-	bool scheduled;
+	bool scheduled;                /* on its thread's run list (owner thread writes) */
 	struct weir_task *prev, *next; /* on the thread's run list */
+	/* cross-thread scheduling: a request from another thread waits in the
+	 * owner thread's mailbox (a lock-free stack) until that thread runs */
+	struct weir_task *mail_next;
+	int mail_pending;
 };
 
 void weir_task_init(struct weir_task *t, struct weir_element *owner,
@@ -30,7 +38,7 @@ void weir_task_unschedule(struct weir_task *t);
 static inline bool
 weir_task_scheduled(const struct weir_task *t)
 {
-	return t->scheduled;
+	return __atomic_load_n(&t->scheduled, __ATOMIC_RELAXED);
 }
 
 /*

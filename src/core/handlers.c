@@ -63,12 +63,21 @@ read_handlers(struct weir_element *e, const struct weir_handler *h, struct weir_
 	return 0;
 }
 
+static int
+read_thread(struct weir_element *e, const struct weir_handler *h, struct weir_strbuf *out)
+{
+	(void)h;
+	weir_strbuf_printf(out, "%d", e->home_thread);
+	return 0;
+}
+
 static const struct weir_handler generic_handlers[] = {
 	{ .name = "class", .read = read_class },
 	{ .name = "name", .read = read_name },
 	{ .name = "config", .read = read_config },
 	{ .name = "ports", .read = read_ports },
 	{ .name = "handlers", .read = read_handlers },
+	{ .name = "thread", .read = read_thread },
 	WEIR_HANDLER_END
 };
 

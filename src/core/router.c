@@ -13,8 +13,7 @@
  * push/pull, check that every port is connected, resolve each connection to
  * a direct function pointer, then initialize. Every step reports all the
  * problems it finds before giving up, and a failed build cleans up whatever
- * it configured. The run loop is single-threaded today: thread 0 runs on the
- * calling thread.
+ * it configured. Threads and the run loops are in router_threads.c.
  */
 
 /* ---- port counts ------------------------------------------------------------ */
@@ -123,6 +122,7 @@ element_new(struct weir_router *r, const struct weir_graph_element *ge,
 	struct weir_element *e = calloc(1, sizeof(*e));
 	if (!e)
 		abort();
+	e->home_thread = -1; /* placed by weir_router_place_threads */
 	e->cls = cls;
 	e->router = r;
 	e->name = xstrdup(ge->name);
@@ -269,6 +269,42 @@ phase_order(struct weir_router *r)
 	return v;
 }
 
+static bool
+args_have(const struct weir_arg *a, const char *name)
+{
+	for (; a && a->name; a++)
+		if (strcmp(a->name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * "THREAD N" in the arguments of an element with declarative arguments
+ * that does not define THREAD itself places it on thread N (modulo the
+ * number of threads): Click's StaticThreadSched, written on the element.
+ */
+static int
+take_thread_keyword(struct weir_element *e, struct weir_conf *conf, struct weir_errh *errh)
+{
+	if (!e->cls->args || args_have(e->cls->args, "THREAD"))
+		return 0;
+	for (int i = 0; i < conf->argc; i++) {
+		const char *a = conf->argv[i];
+		if (strncmp(a, "THREAD", 6) != 0 || (a[6] != ' ' && a[6] != '\t'))
+			continue;
+		int32_t t;
+		if (weir_parse_int(a + 7, &t) < 0 || t < 0)
+			return weir_error(errh, "THREAD: expected a thread number, got '%s'", a + 7);
+		e->home_thread = (int)(t % (int32_t)e->router->nthreads);
+		free(conf->argv[i]);
+		memmove(conf->argv + i, conf->argv + i + 1,
+			(size_t)(conf->argc - i - 1) * sizeof(char *));
+		conf->argc--;
+		i--;
+	}
+	return 0;
+}
+
 static int
 configure_one(struct weir_element *e, struct weir_errh *errh)
 {
@@ -276,8 +312,8 @@ configure_one(struct weir_element *e, struct weir_errh *errh)
 	if (weir_conf_split(e->config, &conf) < 0)
 		return weir_error(errh, "out of memory");
 	conf.raw = e->config;
-	int rc = 0;
-	if (e->cls->args)
+	int rc = take_thread_keyword(e, &conf, errh);
+	if (rc == 0 && e->cls->args)
 		rc = weir_args_parse(e->cls->args, e->priv, &conf, e, errh);
 	e->router->configured[e->index] = 1;
 	if (rc == 0 && e->cls->configure)
@@ -655,14 +691,15 @@ weir_router_new(const struct weir_graph *g, const struct weir_router_opts *opts,
 	if (!r->threads)
 		abort();
 	for (unsigned t = 0; t < r->nthreads; t++)
-		weir_thread_init(&r->threads[t], t);
+		weir_thread_init(&r->threads[t], t, r);
 	weir_tid = 0;
 	r->flatconfig = make_flatconfig(g);
 	if (create_elements(r, g, errh) < 0 || count_ports(r, g, errh) < 0)
 		goto err_free;
 	if (configure_all(r, errh) < 0)
 		goto err_cleanup;
-	if (resolve_processing(r, g, errh) < 0 || connect_all(r, g, errh) < 0)
+	if (resolve_processing(r, g, errh) < 0 || connect_all(r, g, errh) < 0 ||
+	    weir_router_place_threads(r, errh) < 0)
 		goto err_cleanup;
 	r->state = WEIR_ROUTER_CONFIGURED;
 	if (initialize_all(r, errh) < 0)
@@ -687,6 +724,7 @@ weir_router_free(struct weir_router *r)
 	for (unsigned t = 0; t < r->nthreads; t++)
 		weir_thread_fini(&r->threads[t]);
 	free(r->threads);
+	free(r->cpus);
 	free(r->elements);
 	free(r->configured);
 	free(r->initialized);
@@ -701,80 +739,6 @@ weir_router_set_stop_hook(struct weir_router *r, void (*hook)(void *arg), void *
 {
 	r->stop_hook = hook;
 	r->stop_hook_arg = arg;
-}
-
-void
-weir_router_please_stop(struct weir_router *r)
-{
-	if (r->stop_hook)
-		r->stop_hook(r->stop_hook_arg);
-	else
-		r->running = 0;
-}
-
-void
-weir_router_stop(struct weir_router *r)
-{
-	r->running = 0;
-}
-
-bool
-weir_router_running(const struct weir_router *r)
-{
-	return r->running;
-}
-
-static void
-sleep_until(int64_t when)
-{
-	int64_t now = weir_time_ns();
-	int64_t d = when - now;
-	if (d <= 0)
-		return;
-	if (d > 10000000) /* wake at least every 10 ms to notice stops */
-		d = 10000000;
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = d };
-	nanosleep(&ts, NULL);
-}
-
-/*
- * Thread 0's loop: timers, then one round of tasks. With nothing scheduled
- * and no timer pending, nothing can ever happen again: the router asks
- * itself to stop (so DriverManager still sees the request), and stops for
- * good if the same holds many times in a row.
- */
-int
-weir_router_run(struct weir_router *r)
-{
-	struct weir_thread *th = &r->threads[0];
-	int quiescent = 0;
-	int64_t t0 = weir_time_ns();
-	weir_tid = 0;
-	r->running = 1;
-	r->state = WEIR_ROUTER_RUNNING;
-	while (r->running) {
-		r->stats.iterations++;
-		if (th->nheap && weir_thread_next_timer(th) <= weir_time_ns())
-			weir_thread_run_timers(th, weir_time_ns());
-		if (th->ntasks) {
-			quiescent = 0;
-			r->stats.tasks_run += th->ntasks;
-			weir_thread_run_tasks(th);
-			continue;
-		}
-		if (th->nheap) {
-			quiescent = 0;
-			sleep_until(weir_thread_next_timer(th));
-			continue;
-		}
-		if (++quiescent > 1000)
-			break;
-		weir_router_please_stop(r);
-	}
-	r->running = 0;
-	r->state = WEIR_ROUTER_STOPPED;
-	r->stats.run_ns = weir_time_ns() - t0;
-	return 0;
 }
 
 void

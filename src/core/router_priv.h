@@ -4,6 +4,7 @@
 
 #include "weir/router.h"
 #include "weir/task.h"
+#include <pthread.h>
 
 /* One worker thread: its run list of tasks and its timer heap. */
 struct weir_thread {
@@ -13,7 +14,15 @@ struct weir_thread {
 	struct weir_timer **heap;
 	int nheap, capheap;
 	struct weir_task *cursor; /* next task to run (kept valid on unschedule) */
-};
+	struct weir_router *router;
+	/* other threads' schedule requests (lock-free stack, drained by this thread) */
+	struct weir_task *mailbox;
+	int sleeping;        /* 1 while idle and not counted in router->active */
+	uint32_t wake_seq;   /* futex word: bumped to wake the thread */
+	int cpu;             /* pinned CPU, -1 if not pinned */
+	pthread_t pthread;
+	bool started;
+} WEIR_CACHE_ALIGNED;
 
 enum weir_router_state { WEIR_ROUTER_NEW, WEIR_ROUTER_CONFIGURED, WEIR_ROUTER_RUNNING,
 			 WEIR_ROUTER_STOPPED };
@@ -25,7 +34,13 @@ struct weir_router {
 	int *initialized; /* per element: initialize was called */
 	struct weir_thread *threads;
 	unsigned nthreads;
-	volatile int running;
+	int running;        /* atomic: 0 stops every thread */
+	int active;         /* atomic: threads not idle (multi-threaded runs) */
+	int pending_stops;  /* atomic: please_stop calls from threads other than 0 */
+	int quiescent;      /* atomic: times all threads were found idle */
+	int *cpus;          /* CPUs to pin threads to (cycled), NULL = the affinity mask */
+	int ncpus;
+	unsigned rr_next;   /* next thread for automatic placement */
 	enum weir_router_state state;
 	void (*stop_hook)(void *);
 	void *stop_hook_arg;
@@ -33,7 +48,17 @@ struct weir_router {
 	struct weir_router_stats stats;
 };
 
-void weir_thread_init(struct weir_thread *th, unsigned id);
+void weir_thread_init(struct weir_thread *th, unsigned id, struct weir_router *r);
+/* Moves other threads' schedule requests onto th's run list (th's thread only). */
+void weir_thread_drain_mailbox(struct weir_thread *th);
+/* Wakes th if it sleeps (any thread). */
+void weir_thread_wake(struct weir_thread *th);
+/* Wakes th whatever it is doing (stops). */
+void weir_thread_kick(struct weir_thread *th);
+/* th's thread: sleeps until woken (wake_seq moves from seen) or ns pass. */
+void weir_thread_wait(struct weir_thread *th, uint32_t seen, int64_t ns);
+/* Places elements on threads and reports thread-unsafe sharing (router_threads.c). */
+int weir_router_place_threads(struct weir_router *r, struct weir_errh *errh);
 void weir_thread_fini(struct weir_thread *th);
 /* Run expired timers on th; returns how many fired. */
 int weir_thread_run_timers(struct weir_thread *th, int64_t now);

@@ -1,15 +1,22 @@
 /* task.c - tasks on per-thread run lists, timers in per-thread heaps, TSC calibration. */
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "weir/element.h"
 #include "weir/notifier.h"
 #include "router_priv.h"
 
 /*
  * Each worker thread owns a circular doubly linked run list of scheduled
- * tasks and a binary min-heap of timers. Today every element lives on thread
- * 0 and the main thread runs it; scheduling is not yet safe across threads
- * (a later issue adds cross-thread wake-ups through a lock-free mailbox).
+ * tasks and a binary min-heap of timers; only that thread touches them.
+ * Another thread that schedules a task pushes it on the owner thread's
+ * mailbox (a lock-free stack: producers CAS the head, the owner takes the
+ * whole stack with one exchange, so there is no ABA), then wakes the owner
+ * if it sleeps.
  */
 
 static struct weir_thread *
@@ -21,8 +28,11 @@ owner_thread(struct weir_element *owner, int thread)
 }
 
 void
-weir_thread_init(struct weir_thread *th, unsigned id)
+weir_thread_init(struct weir_thread *th, unsigned id, struct weir_router *r)
 {
+	memset(th, 0, sizeof(*th));
+	th->router = r;
+	th->cpu = -1;
 	th->id = id;
 	th->head.next = th->head.prev = &th->head;
 	th->ntasks = 0;
@@ -47,25 +57,116 @@ weir_task_init(struct weir_task *t, struct weir_element *owner,
 				 .thread = owner ? owner->home_thread : 0 };
 }
 
-void
-weir_task_schedule(struct weir_task *t)
+/* Owner thread: put t on the run list (before the sentinel: runs at the end of this round). */
+static void
+task_insert(struct weir_thread *th, struct weir_task *t)
 {
-	if (t->scheduled || !t->owner)
+	if (t->scheduled)
 		return;
-	struct weir_thread *th = owner_thread(t->owner, t->thread);
-	/* insert before the sentinel: runs at the end of this round */
 	t->prev = th->head.prev;
 	t->next = &th->head;
 	th->head.prev->next = t;
 	th->head.prev = t;
-	t->scheduled = true;
+	__atomic_store_n(&t->scheduled, true, __ATOMIC_RELAXED);
 	th->ntasks++;
+}
+
+/* Any thread: ask th to schedule t. */
+static void
+task_mail(struct weir_thread *th, struct weir_task *t)
+{
+	if (__atomic_exchange_n(&t->mail_pending, 1, __ATOMIC_ACQ_REL))
+		return; /* already on its way */
+	struct weir_task *head = __atomic_load_n(&th->mailbox, __ATOMIC_RELAXED);
+	do
+		t->mail_next = head;
+	while (!__atomic_compare_exchange_n(&th->mailbox, &head, t, true, __ATOMIC_SEQ_CST,
+					    __ATOMIC_RELAXED));
+	weir_thread_wake(th);
+}
+
+/*
+ * From another thread the request is always mailed, even when the task looks
+ * scheduled: its thread may be about to unschedule it (a puller that found
+ * its notifier asleep just before we woke it), and the mailbox re-inserts
+ * it after that.
+ */
+void
+weir_task_schedule(struct weir_task *t)
+{
+	if (!t->owner)
+		return;
+	struct weir_thread *th = owner_thread(t->owner, t->thread);
+	if (th->id == weir_tid || th->router->nthreads == 1 ||
+	    !__atomic_load_n(&th->router->running, __ATOMIC_RELAXED))
+		task_insert(th, t);
+	else
+		task_mail(th, t);
+}
+
+void
+weir_thread_drain_mailbox(struct weir_thread *th)
+{
+	if (__atomic_load_n(&th->mailbox, __ATOMIC_RELAXED) == NULL)
+		return;
+	struct weir_task *t = __atomic_exchange_n(&th->mailbox, NULL, __ATOMIC_ACQUIRE);
+	while (t) {
+		struct weir_task *next = t->mail_next;
+		__atomic_store_n(&t->mail_pending, 0, __ATOMIC_RELEASE);
+		task_insert(th, t);
+		t = next;
+	}
+}
+
+static long
+futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *timeout)
+{
+	return syscall(SYS_futex, uaddr, op, val, timeout, NULL, 0);
+}
+
+/*
+ * th->sleeping: 0 running, 1 idle (not counted in router->active), 2 waiting
+ * for a timer (counted). The sleeper stores it (seq_cst) before it looks at
+ * its mailbox one last time, the waker exchanges it after its mailbox push
+ * (seq_cst): one of them sees the other, so no request is slept through.
+ */
+void
+weir_thread_wake(struct weir_thread *th)
+{
+	struct weir_router *r = th->router;
+
+	if (__atomic_load_n(&th->sleeping, __ATOMIC_SEQ_CST) == 0)
+		return;
+	int was = __atomic_exchange_n(&th->sleeping, 0, __ATOMIC_SEQ_CST);
+	if (was == 0)
+		return;
+	if (was == 1)
+		__atomic_add_fetch(&r->active, 1, __ATOMIC_ACQ_REL); /* counted again, by us */
+	__atomic_add_fetch(&th->wake_seq, 1, __ATOMIC_RELEASE);
+	futex(&th->wake_seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+}
+
+void
+weir_thread_kick(struct weir_thread *th)
+{
+	__atomic_add_fetch(&th->wake_seq, 1, __ATOMIC_RELEASE);
+	futex(&th->wake_seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
+}
+
+/* Sleeps until woken (wake_seq moves from seen) or until `ns` passes. */
+void
+weir_thread_wait(struct weir_thread *th, uint32_t seen, int64_t ns)
+{
+	if (ns <= 0)
+		return;
+	struct timespec ts = { .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
+	futex(&th->wake_seq, FUTEX_WAIT_PRIVATE, seen, &ts);
 }
 
 void
 weir_task_unschedule(struct weir_task *t)
 {
-	if (!t->scheduled)
+	if (!weir_task_scheduled(t))
 		return;
 	struct weir_thread *th = owner_thread(t->owner, t->thread);
 	if (th->cursor == t)
@@ -73,7 +174,7 @@ weir_task_unschedule(struct weir_task *t)
 	t->prev->next = t->next;
 	t->next->prev = t->prev;
 	t->prev = t->next = NULL;
-	t->scheduled = false;
+	__atomic_store_n(&t->scheduled, false, __ATOMIC_RELAXED);
 	th->ntasks--;
 }
 
@@ -240,9 +341,9 @@ weir_notifier_init(struct weir_notifier *n, bool active)
 void
 weir_notifier_wake(struct weir_notifier *n)
 {
-	if (n->active)
+	if (__atomic_load_n(&n->active, __ATOMIC_RELAXED) ||
+	    __atomic_exchange_n(&n->active, true, __ATOMIC_ACQ_REL))
 		return;
-	n->active = true;
 	for (int i = 0; i < n->nlisteners; i++)
 		weir_task_schedule(n->listeners[i]);
 }
@@ -250,7 +351,8 @@ weir_notifier_wake(struct weir_notifier *n)
 void
 weir_notifier_sleep(struct weir_notifier *n)
 {
-	n->active = false;
+	/* seq_cst: the sleeper rechecks its queue after this store */
+	__atomic_store_n(&n->active, false, __ATOMIC_SEQ_CST);
 }
 
 int

@@ -1,6 +1,7 @@
 /* main.c - the weir command: parse a Click configuration, run it, print handlers. */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ struct options {
 	bool quit, dot, list, time, no_warnings;
 	const char *doc;
 	unsigned threads;
+	int *cpus;
+	int ncpus;
 	uint64_t pool;
 };
 
@@ -34,6 +37,41 @@ on_signal(int sig)
 	(void)sig;
 	if (running_router)
 		weir_router_stop(running_router);
+}
+
+/* "0-3,6,8-9" -> o->cpus; returns 0 or -1 on a malformed list. */
+static int
+parse_cpus(const char *s, struct options *o)
+{
+	free(o->cpus);
+	o->cpus = NULL;
+	o->ncpus = 0;
+	while (*s) {
+		char *end;
+		long lo = strtol(s, &end, 10), hi;
+		if (end == s || lo < 0 || lo >= CPU_SETSIZE)
+			return -1;
+		hi = lo;
+		s = end;
+		if (*s == '-') {
+			hi = strtol(s + 1, &end, 10);
+			if (end == s + 1 || hi < lo || hi >= CPU_SETSIZE)
+				return -1;
+			s = end;
+		}
+		for (long c = lo; c <= hi; c++) {
+			int *n = realloc(o->cpus, (size_t)(o->ncpus + 1) * sizeof(int));
+			if (!n)
+				abort();
+			o->cpus = n;
+			o->cpus[o->ncpus++] = (int)c;
+		}
+		if (*s == ',' && s[1])
+			s++;
+		else if (*s)
+			return -1;
+	}
+	return o->ncpus ? 0 : -1;
 }
 
 static void
@@ -49,7 +87,9 @@ usage(FILE *f)
 	      "  -q, --quit                initialize, print handlers, do not run\n"
 	      "  -t, --time                print how long the run took\n"
 	      "  -w, --no-warnings         do not print warnings\n"
-	      "  -j, --threads N           worker threads (only 1 today)\n"
+	      "  -j, --threads N           worker threads, each pinned to a CPU (default 1)\n"
+	      "      --cpus LIST           CPUs for the threads, e.g. 0-3 or 1,3 (thread i on\n"
+	      "                            the i-th, cycling; default: the CPUs weir may use)\n"
 	      "      --pool-size N         packets per pool class (default 1048576)\n"
 	      "      --dot                 print the flattened graph in Graphviz format\n"
 	      "      --list-elements       list the element classes\n"
@@ -86,7 +126,7 @@ is_var_assignment(const char *s)
 	return true;
 }
 
-enum { OPT_DOT = 1000, OPT_LIST, OPT_DOC, OPT_HELP, OPT_POOL };
+enum { OPT_DOT = 1000, OPT_LIST, OPT_DOC, OPT_HELP, OPT_POOL, OPT_CPUS };
 
 static int
 parse_options(int argc, char **argv, struct options *o)
@@ -107,6 +147,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "doc", required_argument, NULL, OPT_DOC },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "pool-size", required_argument, NULL, OPT_POOL },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -127,8 +168,17 @@ parse_options(int argc, char **argv, struct options *o)
 		case 't': o->time = true; break;
 		case 'w': o->no_warnings = true; break;
 		case 'j':
-			if (weir_parse_uint(optarg, &o->threads) < 0 || o->threads == 0) {
-				fprintf(stderr, "weir: --threads: expected a positive integer, got '%s'\n", optarg);
+			if (weir_parse_uint(optarg, &o->threads) < 0 || o->threads == 0 ||
+			    o->threads > WEIR_MAX_THREADS) {
+				fprintf(stderr, "weir: --threads: expected an integer from 1 to %d, got '%s'\n",
+					WEIR_MAX_THREADS, optarg);
+				return -1;
+			}
+			break;
+		case OPT_CPUS:
+			if (parse_cpus(optarg, o) < 0) {
+				fprintf(stderr, "weir: --cpus: expected a CPU list like 0-3 or 1,3,5 "
+					"(CPUs below %d), got '%s'\n", CPU_SETSIZE, optarg);
 				return -1;
 			}
 			break;
@@ -288,11 +338,6 @@ run(struct options *o, struct weir_errh *errh)
 		weir_graph_free(&g);
 		return 0;
 	}
-	if (o->threads > 1) {
-		weir_error(errh, "--threads %u: only one worker thread is supported so far", o->threads);
-		weir_graph_free(&g);
-		return 1;
-	}
 	struct weir_router_opts ropts = { .nthreads = o->threads, .pool_packets = o->pool };
 	struct weir_router *r = weir_router_new(&g, &ropts, errh);
 	if (!r) {
@@ -301,6 +346,8 @@ run(struct options *o, struct weir_errh *errh)
 		return 1;
 	}
 	int status = 0;
+	if (o->ncpus && weir_router_set_cpus(r, o->cpus, o->ncpus) < 0)
+		status = 1;
 	if (o->output && write_output(o->output, &g, r, errh) < 0)
 		status = 1;
 	weir_graph_free(&g);
@@ -344,6 +391,7 @@ main(int argc, char **argv)
 	else
 		status = run(&o, &errh);
 	free(o.handlers);
+	free(o.cpus);
 	free(o.vars);
 	return status;
 }
