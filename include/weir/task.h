@@ -42,16 +42,18 @@ weir_task_scheduled(const struct weir_task *t)
 }
 
 /*
- * Timers fire once at their expiry (monotonic clock) on the owner's thread;
- * fn may reschedule. Kept in a per-thread heap.
+ * Timers fire once at or after their expiry (monotonic clock, about 1 us
+ * resolution) on the owner's thread; fn may reschedule. Kept in a
+ * per-thread hierarchical timer wheel (O(1) schedule and cancel).
  */
 struct weir_timer {
 	void (*fn)(struct weir_timer *t, void *arg);
 	void *arg;
 	struct weir_element *owner;
 	int64_t expiry_ns;
-	int heap_index; /* -1 when not scheduled */
 	int thread;
+	uint8_t level, slot;                  /* where it waits in the wheel */
+	struct weir_timer *next, **pprev;     /* pprev NULL when not scheduled */
 };
 
 void weir_timer_init(struct weir_timer *t, struct weir_element *owner,
@@ -62,7 +64,7 @@ void weir_timer_unschedule(struct weir_timer *t);
 static inline bool
 weir_timer_scheduled(const struct weir_timer *t)
 {
-	return t->heap_index >= 0;
+	return t->pprev != NULL;
 }
 
 /* Monotonic time in ns. */

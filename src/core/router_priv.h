@@ -6,13 +6,24 @@
 #include "weir/task.h"
 #include <pthread.h>
 
-/* One worker thread: its run list of tasks and its timer heap. */
+#define WEIR_TICK_SHIFT 10
+#define WEIR_TICK_NS (1u << WEIR_TICK_SHIFT)
+#define WEIR_WHEEL_BITS 8
+#define WEIR_WHEEL_SLOTS (1u << WEIR_WHEEL_BITS)
+#define WEIR_WHEEL_LEVELS 4
+#define WEIR_WHEEL_FIRING 0xFF
+
+/* One worker thread: its run list of tasks and its timer wheel. */
 struct weir_thread {
 	unsigned id;
 	struct weir_task head; /* sentinel of the circular run list */
 	unsigned ntasks;       /* scheduled tasks */
-	struct weir_timer **heap;
-	int nheap, capheap;
+	/* timer wheel (timerwheel.c) */
+	struct weir_timer *wheel[WEIR_WHEEL_LEVELS][WEIR_WHEEL_SLOTS];
+	uint64_t wheel_bits[WEIR_WHEEL_LEVELS][WEIR_WHEEL_SLOTS / 64];
+	uint64_t cur_tick;  /* first tick not yet processed */
+	unsigned ntimers;
+	struct weir_timer *firing; /* timers of the slot being fired */
 	struct weir_task *cursor; /* next task to run (kept valid on unschedule) */
 	struct weir_router *router;
 	/* other threads' schedule requests (lock-free stack, drained by this thread) */

@@ -308,7 +308,7 @@ thread_loop(struct weir_thread *th)
 		weir_thread_drain_mailbox(th);
 		if (th->id == 0)
 			take_pending_stops(r);
-		if (th->nheap && weir_thread_next_timer(th) <= weir_time_ns())
+		if (th->ntimers && weir_thread_next_timer(th) <= weir_time_ns())
 			weir_thread_run_timers(th, weir_time_ns());
 		if (th->ntasks) {
 			if (th->id == 0) {
@@ -319,7 +319,7 @@ thread_loop(struct weir_thread *th)
 			weir_thread_run_tasks(th);
 			continue;
 		}
-		if (th->nheap)
+		if (th->ntimers)
 			thread_wait_timer(th);
 		else
 			thread_idle(th);
@@ -335,7 +335,7 @@ run_single(struct weir_router *r)
 
 	while (router_running(r)) {
 		r->stats.iterations++;
-		if (th->nheap && weir_thread_next_timer(th) <= weir_time_ns())
+		if (th->ntimers && weir_thread_next_timer(th) <= weir_time_ns())
 			weir_thread_run_timers(th, weir_time_ns());
 		if (th->ntasks) {
 			quiescent = 0;
@@ -343,7 +343,7 @@ run_single(struct weir_router *r)
 			weir_thread_run_tasks(th);
 			continue;
 		}
-		if (th->nheap) {
+		if (th->ntimers) {
 			thread_wait_timer(th);
 			continue;
 		}

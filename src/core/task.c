@@ -1,4 +1,4 @@
-/* task.c - tasks on per-thread run lists, timers in per-thread heaps, TSC calibration. */
+/* task.c - tasks on per-thread run lists, timer wheels in timerwheel.c, TSC calibration. */
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -12,7 +12,7 @@
 
 /*
  * Each worker thread owns a circular doubly linked run list of scheduled
- * tasks and a binary min-heap of timers; only that thread touches them.
+ * tasks and a timer wheel (timerwheel.c); only that thread touches them.
  * Another thread that schedules a task pushes it on the owner thread's
  * mailbox (a lock-free stack: producers CAS the head, the owner takes the
  * whole stack with one exchange, so there is no ABA), then wakes the owner
@@ -36,17 +36,13 @@ weir_thread_init(struct weir_thread *th, unsigned id, struct weir_router *r)
 	th->id = id;
 	th->head.next = th->head.prev = &th->head;
 	th->ntasks = 0;
-	th->heap = NULL;
-	th->nheap = th->capheap = 0;
 	th->cursor = &th->head;
 }
 
 void
 weir_thread_fini(struct weir_thread *th)
 {
-	free(th->heap);
-	th->heap = NULL;
-	th->nheap = th->capheap = 0;
+	(void)th;
 }
 
 void
@@ -190,124 +186,6 @@ weir_thread_run_tasks(struct weir_thread *th)
 			worked++;
 	}
 	return worked;
-}
-
-/* ---- timers: binary min-heap on expiry ---------------------------------- */
-
-static void
-heap_set(struct weir_thread *th, int i, struct weir_timer *t)
-{
-	th->heap[i] = t;
-	t->heap_index = i;
-}
-
-static void
-heap_up(struct weir_thread *th, int i)
-{
-	struct weir_timer *t = th->heap[i];
-	while (i > 0) {
-		int parent = (i - 1) / 2;
-		if (th->heap[parent]->expiry_ns <= t->expiry_ns)
-			break;
-		heap_set(th, i, th->heap[parent]);
-		i = parent;
-	}
-	heap_set(th, i, t);
-}
-
-static void
-heap_down(struct weir_thread *th, int i)
-{
-	struct weir_timer *t = th->heap[i];
-	for (;;) {
-		int c = 2 * i + 1;
-		if (c >= th->nheap)
-			break;
-		if (c + 1 < th->nheap && th->heap[c + 1]->expiry_ns < th->heap[c]->expiry_ns)
-			c++;
-		if (th->heap[c]->expiry_ns >= t->expiry_ns)
-			break;
-		heap_set(th, i, th->heap[c]);
-		i = c;
-	}
-	heap_set(th, i, t);
-}
-
-static void
-heap_remove(struct weir_thread *th, int i)
-{
-	struct weir_timer *last = th->heap[--th->nheap];
-	th->heap[i]->heap_index = -1;
-	if (i < th->nheap) {
-		heap_set(th, i, last);
-		heap_up(th, i);
-		heap_down(th, last->heap_index);
-	}
-}
-
-void
-weir_timer_init(struct weir_timer *t, struct weir_element *owner,
-		void (*fn)(struct weir_timer *t, void *arg), void *arg)
-{
-	*t = (struct weir_timer){ .fn = fn, .arg = arg, .owner = owner, .heap_index = -1,
-				  .thread = owner ? owner->home_thread : 0 };
-}
-
-void
-weir_timer_schedule_at(struct weir_timer *t, int64_t when_ns)
-{
-	struct weir_thread *th = owner_thread(t->owner, t->thread);
-	if (t->heap_index >= 0) {
-		t->expiry_ns = when_ns;
-		heap_up(th, t->heap_index);
-		heap_down(th, t->heap_index);
-		return;
-	}
-	if (th->nheap == th->capheap) {
-		int cap = th->capheap ? th->capheap * 2 : 16;
-		struct weir_timer **h = realloc(th->heap, (size_t)cap * sizeof(*h));
-		if (!h)
-			abort();
-		th->heap = h;
-		th->capheap = cap;
-	}
-	t->expiry_ns = when_ns;
-	th->heap[th->nheap] = t;
-	t->heap_index = th->nheap++;
-	heap_up(th, t->heap_index);
-}
-
-void
-weir_timer_schedule_after(struct weir_timer *t, int64_t delta_ns)
-{
-	weir_timer_schedule_at(t, weir_time_ns() + delta_ns);
-}
-
-void
-weir_timer_unschedule(struct weir_timer *t)
-{
-	if (t->heap_index < 0)
-		return;
-	heap_remove(owner_thread(t->owner, t->thread), t->heap_index);
-}
-
-int
-weir_thread_run_timers(struct weir_thread *th, int64_t now)
-{
-	int fired = 0;
-	while (th->nheap && th->heap[0]->expiry_ns <= now) {
-		struct weir_timer *t = th->heap[0];
-		heap_remove(th, 0);
-		t->fn(t, t->arg);
-		fired++;
-	}
-	return fired;
-}
-
-int64_t
-weir_thread_next_timer(const struct weir_thread *th)
-{
-	return th->nheap ? th->heap[0]->expiry_ns : INT64_MAX;
 }
 
 /* ---- TSC --------------------------------------------------------------------- */
