@@ -13,3 +13,6 @@ done
 echo "== anchors (median of ${RUNS:-5}; Mpps from STOP=S vs 2S difference)"
 /usr/bin/python3 bench/anchors.py --weir "$ROOT/$BUILD/weir" --anchors "$ROOT/../shared/anchors" \
 	--runs "${RUNS:-5}"
+echo "== thread scaling (1 -> 2 threads, RSS-sharded replay; median of ${RUNS:-3})"
+/usr/bin/python3 bench/scaling.py --weir "$ROOT/$BUILD/weir" --anchors "$ROOT/../shared/anchors" \
+	--runs "${RUNS:-3}"
