@@ -1,4 +1,4 @@
-/* fuzz_lang.c - libFuzzer entry point for the Click-language parser (not built by default).
+/* fuzz_lang.c - libFuzzer entry point for the Click-language parser (clang -fsanitize=fuzzer; see fuzz_config.c for the built-in fuzzer).
  *
  * Build by hand, e.g.:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude tests/fuzz/fuzz_lang.c \
