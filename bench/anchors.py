@@ -17,11 +17,23 @@ import sys
 import time
 
 CASES = [
-    # name, config, extra vars, FastClick A Mpps (anchors/README.md)
-    ("P1 null", "p1_null.click", [], 131.2),
-    ("P1 null QC=false", "p1_null.click", ["QC=false"], 40.3),
-    ("P2 5 x Counter", "p2_chain.click", [], 45.7),
-    ("P2 5 x Counter NO_RATE", "p2_chain_norate.click", [], 75.6),
+    # name, config, extra vars, FastClick A Mpps (anchors/README.md), STOP S,
+    # generated input needed ("" = none; else the file under --gen)
+    ("P1 null", "p1_null.click", [], 131.2, 20000, ""),
+    ("P1 null QC=false", "p1_null.click", ["QC=false"], 40.3, 20000, ""),
+    ("P2 5 x Counter", "p2_chain.click", [], 45.7, 20000, ""),
+    ("P2 5 x Counter NO_RATE", "p2_chain_norate.click", [], 75.6, 20000, ""),
+    ("P3 router 1k RadixIPLookup", "p3_router_1k_radixiplookup.click", [], 19.4, 2000, ""),
+    ("P3 router 1k DirectIPLookup", "p3_router_1k_directiplookup.click", [], 21.4, 2000, ""),
+    ("P3 router 100k RadixIPLookup", "p3_router_100k_radixiplookup.click", [], 14.7, 500,
+     "configs/p3_router_100k_radixiplookup.click"),
+    ("P3 router 100k DirectIPLookup", "p3_router_100k_directiplookup.click", [], 20.3, 500,
+     "configs/p3_router_100k_directiplookup.click"),
+    ("P4 IPFilter 100 rules", "p4_ipfilter.click", [], 8.7, 1000, ""),
+    ("P4 IPClassifier 100 patterns", "p4_ipclassifier.click", [], 4.8, 500, ""),
+    ("P6 NAT 1k flows", "p6_nat_1k.click", [], 9.7, 1000, ""),
+    ("P6 NAT 100k flows", "p6_nat_100k.click", [], 1.8, 10, "flows_100k.pcap"),
+    ("P6 NAT 1M flows", "p6_nat_1m.click", [], 0.88, 2, "flows_1m.pcap"),
 ]
 
 
@@ -56,7 +68,9 @@ def main():
     ap.add_argument("--weir", required=True)
     ap.add_argument("--anchors", default=os.path.join(os.path.dirname(__file__), "../../shared/anchors"))
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--stop", type=int, default=20000)
+    ap.add_argument("--stop", type=int, default=0, help="STOP S for every case (0: per case)")
+    ap.add_argument("--gen", default="", help="directory made by the anchors' tools/gen_traces.py "
+                    "and gen_configs.py: enables the 100k-route and 100k/1M-flow cases")
     ap.add_argument("--cpu", type=int, default=1)
     ap.add_argument("--only", default="")
     a = ap.parse_args()
@@ -64,16 +78,31 @@ def main():
     if not os.path.isdir(cfgdir):
         print(f"anchors not found at {a.anchors}", file=sys.stderr)
         return 77
+    a.gen = os.path.abspath(a.gen) if a.gen else ""
+    a.weir = os.path.abspath(a.weir)
     os.chdir(a.anchors)
     cpu = a.cpu if a.cpu < os.cpu_count() else None
     print(f"| pipeline | configuration | weir Mpps | ns/pkt | peak RSS | FastClick A | ratio |")
     print(f"|---|---|---|---|---|---|---|")
-    for name, cfg, extra, fc in CASES:
+    weir = os.path.abspath(a.weir)
+    for name, cfg, extra, fc, stop, gen in CASES:
         if a.only and a.only not in name:
             continue
-        mpps, rss = measure(os.path.abspath(os.path.join(os.path.dirname(__file__), a.weir))
-                            if not os.path.isabs(a.weir) else a.weir,
-                            os.path.join("configs", cfg), extra, a.stop, cpu, a.runs)
+        path = os.path.join("configs", cfg)
+        if gen:
+            g = os.path.join(a.gen, gen) if a.gen else ""
+            if not g or not os.path.exists(g):
+                print(f"| {name} | {cfg} | (needs --gen with {gen}) | | | {fc} | |", flush=True)
+                continue
+            if g.endswith(".click"):
+                path = g
+            else:
+                extra = extra + [f"TRACE={g}"]
+        try:
+            mpps, rss = measure(weir, path, extra, a.stop or stop, cpu, a.runs)
+        except RuntimeError as e:
+            print(f"| {name} | {cfg} | failed: {str(e)[:200]} | | | {fc} | |", flush=True)
+            continue
         print(f"| {name} | {cfg} {' '.join(extra)} | {mpps:.1f} | {1000 / mpps:.2f} | "
               f"{rss / 1024:.0f} MB | {fc} | {mpps / fc:.2f}x |", flush=True)
     return 0
