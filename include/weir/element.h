@@ -79,7 +79,7 @@ struct weir_element_class {
 	/* Declarative arguments, parsed into priv before configure() is called.
 	 * NULL: configure() gets the raw arguments and parses them itself. */
 	const struct weir_arg *args;
-	int configure_phase;
+	int configure_phase;  /* 0: WEIR_CONFIGURE_PHASE_DEFAULT */
 	unsigned flags;
 
 	int (*configure)(struct weir_element *e, struct weir_conf *conf, struct weir_errh *errh);

@@ -248,13 +248,21 @@ count_ports(struct weir_router *r, const struct weir_graph *g, struct weir_errh 
 
 /* ---- configure ------------------------------------------------------------------ */
 
+/* A class that leaves configure_phase at 0 gets Click's default phase. */
+static int
+class_phase(const struct weir_element_class *cls)
+{
+	return cls->configure_phase ? cls->configure_phase : WEIR_CONFIGURE_PHASE_DEFAULT;
+}
+
 static int
 phase_cmp(const void *a, const void *b)
 {
 	const struct weir_element *x = *(struct weir_element *const *)a;
 	const struct weir_element *y = *(struct weir_element *const *)b;
-	if (x->cls->configure_phase != y->cls->configure_phase)
-		return x->cls->configure_phase < y->cls->configure_phase ? -1 : 1;
+	int px = class_phase(x->cls), py = class_phase(y->cls);
+	if (px != py)
+		return px < py ? -1 : 1;
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
