@@ -203,4 +203,44 @@ void weir_cls_classify(const struct weir_cls_program *prog, struct weir_packet *
 int weir_cls_compile_classifier(int npatterns, char *const *patterns,
 				struct weir_cls_program **out, struct weir_errh *errh);
 
+/* ---- Click's IPClassifier / IPFilter expressions (ipexpr.c, ipexec.c) ----------- */
+
+/*
+ * Parse one IPClassifier expression (Click's tcpdump-like language: "tcp
+ * dst port www and not src net 10/8", "icmp type echo", "ip[9] == 17", ...)
+ * into b. IP header tests use WEIR_CLS_BASE_NETWORK, transport header tests
+ * WEIR_CLS_BASE_TRANSPORT, and Ethernet address tests ("ether host")
+ * WEIR_CLS_BASE_DATA, which weir_cls_classify_ip() maps to the MAC header
+ * annotation. Errors name the pattern and the column ("pattern 2: column 7:
+ * ..."). The empty expression, "-", "any" and "all" match every packet.
+ * Returns the expression id, or a negative errno after reporting.
+ */
+int weir_cls_parse_ip(struct weir_cls_builder *b, const char *text, int pattern,
+		      struct weir_errh *errh);
+
+/*
+ * Parse and compile IPClassifier patterns (actions false: pattern i goes to
+ * port i) or IPFilter rules (actions true: "ACTION PATTERN" with ACTION
+ * allow = 0, deny, drop or an output number < noutputs). No match: drop.
+ * Rules that can never match are warned about. Returns 0 or a negative errno.
+ */
+int weir_cls_compile_ip(int nrules, char *const *rules, bool actions, int noutputs,
+			struct weir_cls_program **out, struct weir_errh *errh);
+
+/*
+ * Lookup tables for a program: each "no" chain of 3 or more tests on one
+ * word (the rules "src net A", "src net B", ...) becomes one hash lookup per
+ * distinct mask. *out is NULL for an empty program. Returns 0 or -ENOMEM.
+ */
+struct weir_cls_accel;
+int weir_cls_accel_build(const struct weir_cls_program *prog, struct weir_cls_accel **out);
+void weir_cls_accel_free(struct weir_cls_accel *a);
+
+/* Classify n packets with a program from weir_cls_compile_ip() (a from
+ * weir_cls_accel_build(), or NULL to walk every test): the bases are the
+ * MAC, network and transport header annotations (the transport header from
+ * the IP header length when only the network one is set). */
+void weir_cls_classify_ip(const struct weir_cls_program *prog, const struct weir_cls_accel *a,
+			  struct weir_packet *const *pkts, uint32_t n, uint8_t *ports);
+
 #endif
