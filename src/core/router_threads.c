@@ -247,6 +247,14 @@ all_idle(struct weir_router *r)
 	weir_router_please_stop(r);
 }
 
+/* Schedule requests, or (thread 0) stop requests, wait for th. */
+static bool
+thread_has_mail(struct weir_thread *th)
+{
+	return __atomic_load_n(&th->mailbox, __ATOMIC_SEQ_CST) != NULL ||
+	       (th->id == 0 && __atomic_load_n(&th->router->pending_stops, __ATOMIC_SEQ_CST));
+}
+
 /*
  * Nothing to do on th: stop being counted as active and sleep until a
  * mailbox request, a stop or the wait limit. Returns when th should look
@@ -259,6 +267,14 @@ thread_idle(struct weir_thread *th)
 	uint32_t seen = __atomic_load_n(&th->wake_seq, __ATOMIC_ACQUIRE);
 
 	__atomic_store_n(&th->sleeping, 1, __ATOMIC_SEQ_CST);
+	/* A request mailed while we still looked busy (the sender saw
+	 * sleeping == 0 and counted on us to look): take it before we stop
+	 * being counted, or every thread could look idle while it waits. */
+	if (thread_has_mail(th)) {
+		if (!__atomic_exchange_n(&th->sleeping, 0, __ATOMIC_ACQ_REL))
+			__atomic_sub_fetch(&r->active, 1, __ATOMIC_ACQ_REL); /* a waker counted us twice */
+		return;
+	}
 	if (__atomic_sub_fetch(&r->active, 1, __ATOMIC_ACQ_REL) == 0) {
 		/* the stop hook may give this thread work (a timer, a task) */
 		all_idle(r);
@@ -267,8 +283,7 @@ thread_idle(struct weir_thread *th)
 		return;
 	}
 	while (router_running(r)) {
-		if (__atomic_load_n(&th->mailbox, __ATOMIC_SEQ_CST) != NULL ||
-		    (th->id == 0 && __atomic_load_n(&r->pending_stops, __ATOMIC_SEQ_CST)))
+		if (thread_has_mail(th))
 			break;
 		if (!__atomic_load_n(&th->sleeping, __ATOMIC_ACQUIRE))
 			return; /* a waker counted us back in */
