@@ -39,10 +39,6 @@
  *
  * =a CheckIPHeader, CheckTCPHeader, CheckUDPHeader, ICMPPingResponder
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stddef.h>
-#include <stdio.h>
 #include "weir/args.h"
 #include "weir/element.h"
 #include "../tcpudp/l4_priv.h"
@@ -88,27 +84,8 @@ static const char *const checkicmpheader_reasons[L4_NREASONS] = {
 
 #define ICMP_TSTAMP_LEN 20 /* ICMP header + three 32-bit timestamps */
 
-struct checkicmpheader {
-	bool verbose;
-	bool details;
-	bool checksum;
-	bool warned;
-};
-
-struct checkicmpheader_pt {
-	uint64_t count;
-	uint64_t drops;
-	uint64_t reason[L4_NREASONS];
-};
-
 static const struct weir_arg checkicmpheader_args[] = {
-	{ "VERBOSE", WEIR_ARG_BOOL, offsetof(struct checkicmpheader, verbose), 0, .def = "false",
-	  .help = "print every failure" },
-	{ "DETAILS", WEIR_ARG_BOOL, offsetof(struct checkicmpheader, details), 0, .def = "false",
-	  .help = "count failures by reason" },
-	{ "CHECKSUM", WEIR_ARG_BOOL, offsetof(struct checkicmpheader, checksum), 0, .def = "true",
-	  .help = "check the ICMP checksum" },
-	WEIR_ARG_END
+	L4_CHECKER_ARGS("check the ICMP checksum")
 };
 
 /* Length rule for the ICMP type: true when icmp_len is acceptable. */
@@ -135,7 +112,7 @@ checkicmpheader_length_ok(uint8_t type, uint32_t icmp_len)
 }
 
 static enum l4_reason
-checkicmpheader_check(const struct checkicmpheader *c, const struct weir_packet *p)
+checkicmpheader_check(const struct l4_checker *c, const struct weir_packet *p)
 {
 	uint32_t avail;
 	const struct weir_ip_hdr *ip = l4_ip_header(p, &avail);
@@ -154,74 +131,22 @@ checkicmpheader_check(const struct checkicmpheader *c, const struct weir_packet 
 	return L4_NREASONS; /* good */
 }
 
-static void
-checkicmpheader_classify(struct weir_element *e, struct weir_batch *b, uint8_t *ports)
-{
-	struct checkicmpheader *c = e->priv;
-	struct checkicmpheader_pt *pt = weir_element_pt(e);
-	uint8_t bad = e->noutputs > 1 ? 1 : WEIR_PORT_DROP;
-
-	for (uint32_t i = 0; i < b->n; i++) {
-		enum l4_reason r = checkicmpheader_check(c, b->pkts[i]);
-		if (weir_likely(r == L4_NREASONS)) {
-			ports[i] = 0;
-			pt->count++;
-			continue;
-		}
-		ports[i] = bad;
-		pt->drops++;
-		pt->reason[r]++;
-		if (c->verbose || !c->warned) {
-			c->warned = true;
-			fprintf(stderr, "%s: ICMP header check failed: %s\n", e->name,
-				checkicmpheader_reasons[r]);
-		}
-	}
-}
-
-enum { H_COUNT, H_DROPS, H_DETAILS };
-
 static int
-checkicmpheader_read(struct weir_element *e, const struct weir_handler *h, struct weir_strbuf *out)
+checkicmpheader_configure(struct weir_element *e, struct weir_conf *conf, struct weir_errh *errh)
 {
-	const struct checkicmpheader *c = e->priv;
-	uint64_t reasons[L4_NREASONS];
-
-	switch (h->arg) {
-	case H_COUNT:
-		weir_strbuf_printf(out, "%" PRIu64, WEIR_PT_SUM(e, struct checkicmpheader_pt, count));
-		return 0;
-	case H_DROPS:
-		weir_strbuf_printf(out, "%" PRIu64, WEIR_PT_SUM(e, struct checkicmpheader_pt, drops));
-		return 0;
-	case H_DETAILS:
-		if (!c->details)
-			return -ENOENT;
-		for (unsigned r = 0; r < L4_NREASONS; r++)
-			reasons[r] = WEIR_PT_SUM(e, struct checkicmpheader_pt, reason[r]);
-		l4_format_drop_details(out, reasons, checkicmpheader_reasons);
-		return 0;
-	default:
-		return -EINVAL;
-	}
+	return l4_checker_configure(e, checkicmpheader_check, "ICMP", checkicmpheader_reasons);
 }
-
-static const struct weir_handler checkicmpheader_handlers[] = {
-	{ .name = "count", .read = checkicmpheader_read, .arg = H_COUNT },
-	{ .name = "drops", .read = checkicmpheader_read, .arg = H_DROPS },
-	{ .name = "drop_details", .read = checkicmpheader_read, .arg = H_DETAILS },
-	WEIR_HANDLER_END
-};
 
 static const struct weir_element_class checkicmpheader_class = {
 	.name = "CheckICMPHeader",
 	.port_count = "1/1-2",
 	.processing = "a/ah",
-	.priv_size = sizeof(struct checkicmpheader),
-	.pt_size = sizeof(struct checkicmpheader_pt),
+	.priv_size = sizeof(struct l4_checker),
+	.pt_size = sizeof(struct l4_checker_pt),
 	.args = checkicmpheader_args,
-	.classify = checkicmpheader_classify,
-	.handlers = checkicmpheader_handlers,
+	.configure = checkicmpheader_configure,
+	.classify = l4_checker_classify,
+	.handlers = l4_checker_handlers,
 	.doc = checkicmpheader_doc,
 };
 WEIR_ELEMENT_REGISTER(checkicmpheader_class)

@@ -41,10 +41,6 @@
  *
  * =a CheckIPHeader, CheckUDPHeader, CheckICMPHeader, SetTCPChecksum
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stddef.h>
-#include <stdio.h>
 #include "weir/args.h"
 #include "weir/element.h"
 #include "l4_priv.h"
@@ -90,31 +86,12 @@ static const char *const checktcpheader_reasons[L4_NREASONS] = {
 	"not TCP", "bad packet length", "bad TCP checksum"
 };
 
-struct checktcpheader {
-	bool verbose;
-	bool details;
-	bool checksum;
-	bool warned; /* the first failure was reported */
-};
-
-struct checktcpheader_pt {
-	uint64_t count;
-	uint64_t drops;
-	uint64_t reason[L4_NREASONS];
-};
-
 static const struct weir_arg checktcpheader_args[] = {
-	{ "VERBOSE", WEIR_ARG_BOOL, offsetof(struct checktcpheader, verbose), 0, .def = "false",
-	  .help = "print every failure" },
-	{ "DETAILS", WEIR_ARG_BOOL, offsetof(struct checktcpheader, details), 0, .def = "false",
-	  .help = "count failures by reason" },
-	{ "CHECKSUM", WEIR_ARG_BOOL, offsetof(struct checktcpheader, checksum), 0, .def = "true",
-	  .help = "check the TCP checksum" },
-	WEIR_ARG_END
+	L4_CHECKER_ARGS("check the TCP checksum")
 };
 
 static enum l4_reason
-checktcpheader_check(const struct checktcpheader *c, const struct weir_packet *p)
+checktcpheader_check(const struct l4_checker *c, const struct weir_packet *p)
 {
 	uint32_t avail;
 	const struct weir_ip_hdr *ip = l4_ip_header(p, &avail);
@@ -135,74 +112,22 @@ checktcpheader_check(const struct checktcpheader *c, const struct weir_packet *p
 	return L4_NREASONS; /* good */
 }
 
-static void
-checktcpheader_classify(struct weir_element *e, struct weir_batch *b, uint8_t *ports)
-{
-	struct checktcpheader *c = e->priv;
-	struct checktcpheader_pt *pt = weir_element_pt(e);
-	uint8_t bad = e->noutputs > 1 ? 1 : WEIR_PORT_DROP;
-
-	for (uint32_t i = 0; i < b->n; i++) {
-		enum l4_reason r = checktcpheader_check(c, b->pkts[i]);
-		if (weir_likely(r == L4_NREASONS)) {
-			ports[i] = 0;
-			pt->count++;
-			continue;
-		}
-		ports[i] = bad;
-		pt->drops++;
-		pt->reason[r]++;
-		if (c->verbose || !c->warned) {
-			c->warned = true;
-			fprintf(stderr, "%s: TCP header check failed: %s\n", e->name,
-				checktcpheader_reasons[r]);
-		}
-	}
-}
-
-enum { H_COUNT, H_DROPS, H_DETAILS };
-
 static int
-checktcpheader_read(struct weir_element *e, const struct weir_handler *h, struct weir_strbuf *out)
+checktcpheader_configure(struct weir_element *e, struct weir_conf *conf, struct weir_errh *errh)
 {
-	const struct checktcpheader *c = e->priv;
-	uint64_t reasons[L4_NREASONS];
-
-	switch (h->arg) {
-	case H_COUNT:
-		weir_strbuf_printf(out, "%" PRIu64, WEIR_PT_SUM(e, struct checktcpheader_pt, count));
-		return 0;
-	case H_DROPS:
-		weir_strbuf_printf(out, "%" PRIu64, WEIR_PT_SUM(e, struct checktcpheader_pt, drops));
-		return 0;
-	case H_DETAILS:
-		if (!c->details)
-			return -ENOENT;
-		for (unsigned r = 0; r < L4_NREASONS; r++)
-			reasons[r] = WEIR_PT_SUM(e, struct checktcpheader_pt, reason[r]);
-		l4_format_drop_details(out, reasons, checktcpheader_reasons);
-		return 0;
-	default:
-		return -EINVAL;
-	}
+	return l4_checker_configure(e, checktcpheader_check, "TCP", checktcpheader_reasons);
 }
-
-static const struct weir_handler checktcpheader_handlers[] = {
-	{ .name = "count", .read = checktcpheader_read, .arg = H_COUNT },
-	{ .name = "drops", .read = checktcpheader_read, .arg = H_DROPS },
-	{ .name = "drop_details", .read = checktcpheader_read, .arg = H_DETAILS },
-	WEIR_HANDLER_END
-};
 
 static const struct weir_element_class checktcpheader_class = {
 	.name = "CheckTCPHeader",
 	.port_count = "1/1-2",
 	.processing = "a/ah",
-	.priv_size = sizeof(struct checktcpheader),
-	.pt_size = sizeof(struct checktcpheader_pt),
+	.priv_size = sizeof(struct l4_checker),
+	.pt_size = sizeof(struct l4_checker_pt),
 	.args = checktcpheader_args,
-	.classify = checktcpheader_classify,
-	.handlers = checktcpheader_handlers,
+	.configure = checktcpheader_configure,
+	.classify = l4_checker_classify,
+	.handlers = l4_checker_handlers,
 	.doc = checktcpheader_doc,
 };
 WEIR_ELEMENT_REGISTER(checktcpheader_class)

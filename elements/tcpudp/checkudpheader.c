@@ -41,10 +41,6 @@
  *
  * =a CheckIPHeader, CheckTCPHeader, CheckICMPHeader, SetUDPChecksum
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <stddef.h>
-#include <stdio.h>
 #include "weir/args.h"
 #include "weir/element.h"
 #include "l4_priv.h"
@@ -90,31 +86,12 @@ static const char *const checkudpheader_reasons[L4_NREASONS] = {
 	"not UDP", "bad packet length", "bad UDP checksum"
 };
 
-struct checkudpheader {
-	bool verbose;
-	bool details;
-	bool checksum;
-	bool warned; /* the first failure was reported */
-};
-
-struct checkudpheader_pt {
-	uint64_t count;
-	uint64_t drops;
-	uint64_t reason[L4_NREASONS];
-};
-
 static const struct weir_arg checkudpheader_args[] = {
-	{ "VERBOSE", WEIR_ARG_BOOL, offsetof(struct checkudpheader, verbose), 0, .def = "false",
-	  .help = "print every failure" },
-	{ "DETAILS", WEIR_ARG_BOOL, offsetof(struct checkudpheader, details), 0, .def = "false",
-	  .help = "count failures by reason" },
-	{ "CHECKSUM", WEIR_ARG_BOOL, offsetof(struct checkudpheader, checksum), 0, .def = "true",
-	  .help = "check the UDP checksum" },
-	WEIR_ARG_END
+	L4_CHECKER_ARGS("check the UDP checksum")
 };
 
 static enum l4_reason
-checkudpheader_check(const struct checkudpheader *c, const struct weir_packet *p)
+checkudpheader_check(const struct l4_checker *c, const struct weir_packet *p)
 {
 	uint32_t avail;
 	const struct weir_ip_hdr *ip = l4_ip_header(p, &avail);
@@ -133,74 +110,22 @@ checkudpheader_check(const struct checkudpheader *c, const struct weir_packet *p
 	return L4_NREASONS; /* good */
 }
 
-static void
-checkudpheader_classify(struct weir_element *e, struct weir_batch *b, uint8_t *ports)
-{
-	struct checkudpheader *c = e->priv;
-	struct checkudpheader_pt *pt = weir_element_pt(e);
-	uint8_t bad = e->noutputs > 1 ? 1 : WEIR_PORT_DROP;
-
-	for (uint32_t i = 0; i < b->n; i++) {
-		enum l4_reason r = checkudpheader_check(c, b->pkts[i]);
-		if (weir_likely(r == L4_NREASONS)) {
-			ports[i] = 0;
-			pt->count++;
-			continue;
-		}
-		ports[i] = bad;
-		pt->drops++;
-		pt->reason[r]++;
-		if (c->verbose || !c->warned) {
-			c->warned = true;
-			fprintf(stderr, "%s: UDP header check failed: %s\n", e->name,
-				checkudpheader_reasons[r]);
-		}
-	}
-}
-
-enum { H_COUNT, H_DROPS, H_DETAILS };
-
 static int
-checkudpheader_read(struct weir_element *e, const struct weir_handler *h, struct weir_strbuf *out)
+checkudpheader_configure(struct weir_element *e, struct weir_conf *conf, struct weir_errh *errh)
 {
-	const struct checkudpheader *c = e->priv;
-	uint64_t reasons[L4_NREASONS];
-
-	switch (h->arg) {
-	case H_COUNT:
-		weir_strbuf_printf(out, "%" PRIu64, WEIR_PT_SUM(e, struct checkudpheader_pt, count));
-		return 0;
-	case H_DROPS:
-		weir_strbuf_printf(out, "%" PRIu64, WEIR_PT_SUM(e, struct checkudpheader_pt, drops));
-		return 0;
-	case H_DETAILS:
-		if (!c->details)
-			return -ENOENT;
-		for (unsigned r = 0; r < L4_NREASONS; r++)
-			reasons[r] = WEIR_PT_SUM(e, struct checkudpheader_pt, reason[r]);
-		l4_format_drop_details(out, reasons, checkudpheader_reasons);
-		return 0;
-	default:
-		return -EINVAL;
-	}
+	return l4_checker_configure(e, checkudpheader_check, "UDP", checkudpheader_reasons);
 }
-
-static const struct weir_handler checkudpheader_handlers[] = {
-	{ .name = "count", .read = checkudpheader_read, .arg = H_COUNT },
-	{ .name = "drops", .read = checkudpheader_read, .arg = H_DROPS },
-	{ .name = "drop_details", .read = checkudpheader_read, .arg = H_DETAILS },
-	WEIR_HANDLER_END
-};
 
 static const struct weir_element_class checkudpheader_class = {
 	.name = "CheckUDPHeader",
 	.port_count = "1/1-2",
 	.processing = "a/ah",
-	.priv_size = sizeof(struct checkudpheader),
-	.pt_size = sizeof(struct checkudpheader_pt),
+	.priv_size = sizeof(struct l4_checker),
+	.pt_size = sizeof(struct l4_checker_pt),
 	.args = checkudpheader_args,
-	.classify = checkudpheader_classify,
-	.handlers = checkudpheader_handlers,
+	.configure = checkudpheader_configure,
+	.classify = l4_checker_classify,
+	.handlers = l4_checker_handlers,
 	.doc = checkudpheader_doc,
 };
 WEIR_ELEMENT_REGISTER(checkudpheader_class)

@@ -1,9 +1,15 @@
 /* l4_priv.h - bounds-checked IP/transport header access and Click's pseudo-header rules,
- * shared by the tcpudp and icmp elements. */
+ * shared by the tcpudp and icmp elements, and the common part of the
+ * CheckTCPHeader, CheckUDPHeader and CheckICMPHeader elements (l4_checker.c). */
 #ifndef WEIR_L4_PRIV_H
 #define WEIR_L4_PRIV_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
+#include "weir/args.h"
+#include "weir/element.h"
 #include "weir/ip.h"
 #include "weir/packet.h"
 #include "weir/strbuf.h"
@@ -80,5 +86,56 @@ l4_format_drop_details(struct weir_strbuf *out, const uint64_t counts[L4_NREASON
 		weir_strbuf_printf(out, "%15llu packets due to: %24s\n",
 				   (unsigned long long)counts[i], texts[i]);
 }
+
+/* ---- CheckTCPHeader, CheckUDPHeader, CheckICMPHeader (l4_checker.c) -------- */
+
+struct l4_checker;
+
+/* A checker's per-protocol test: why p fails, or L4_NREASONS when it passes. */
+typedef enum l4_reason (*l4_check_fn)(const struct l4_checker *c, const struct weir_packet *p);
+
+/* Private state of a checker element (.priv_size). */
+struct l4_checker {
+	bool verbose;
+	bool details;
+	bool checksum;
+	bool warned; /* the first failure was reported */
+	/* set by l4_checker_configure */
+	l4_check_fn check;
+	const char *label;          /* "TCP": "NAME: TCP header check failed: REASON" */
+	const char *const *reasons; /* L4_NREASONS texts (messages, drop_details) */
+};
+
+/* Per-thread state of a checker element (.pt_size). */
+struct l4_checker_pt {
+	uint64_t count;
+	uint64_t drops;
+	uint64_t reason[L4_NREASONS];
+};
+
+/* The checker arguments (VERBOSE, DETAILS, CHECKSUM, with WEIR_ARG_END), for
+ * `static const struct weir_arg x_args[] = { L4_CHECKER_ARGS("...") };`;
+ * checksum_help is the CHECKSUM help line. */
+#define L4_CHECKER_ARGS(checksum_help)                                                        \
+	{ "VERBOSE", WEIR_ARG_BOOL, offsetof(struct l4_checker, verbose), 0, .def = "false",  \
+	  .help = "print every failure" },                                                    \
+	{ "DETAILS", WEIR_ARG_BOOL, offsetof(struct l4_checker, details), 0, .def = "false",  \
+	  .help = "count failures by reason" },                                               \
+	{ "CHECKSUM", WEIR_ARG_BOOL, offsetof(struct l4_checker, checksum), 0, .def = "true", \
+	  .help = checksum_help },                                                            \
+	WEIR_ARG_END
+
+/* Records the element's check function, label and reason texts; the
+ * configure of a checker class returns this. */
+int l4_checker_configure(struct weir_element *e, l4_check_fn check, const char *label,
+			 const char *const reasons[L4_NREASONS]);
+
+/* The classify of a checker: good packets to output 0, bad ones to output 1
+ * if it exists (else dropped), counted by reason; the first failure, or every
+ * one with VERBOSE, printed to standard error. */
+void l4_checker_classify(struct weir_element *e, struct weir_batch *b, uint8_t *ports);
+
+/* The count, drops and drop_details read handlers of a checker. */
+extern const struct weir_handler l4_checker_handlers[];
 
 #endif /* WEIR_L4_PRIV_H */
