@@ -131,7 +131,7 @@ struct replay {
 	struct weir_packet **ring;
 	uint32_t ring_mask, head, tail;
 	struct weir_notifier notifier;
-};
+} WEIR_CACHE_ALIGNED; /* shards run on different threads: no shared line */
 
 #define REPLAY_COMMON_ARGS                                                                  \
 	{ "STOP", WEIR_ARG_INT, offsetof(struct replay, stop), .def = "-1",                 \
@@ -603,9 +603,10 @@ replay_make_shards(struct weir_element *e, struct replay *s0)
 {
 	unsigned nthreads = weir_element_nthreads(e);
 
-	s0->shards = calloc(s0->n_queues - 1, sizeof(*s0->shards));
+	s0->shards = aligned_alloc(WEIR_CACHE_LINE, (s0->n_queues - 1) * sizeof(*s0->shards));
 	if (!s0->shards)
 		return -ENOMEM;
+	memset(s0->shards, 0, (s0->n_queues - 1) * sizeof(*s0->shards));
 	s0->running_shards = (int)s0->n_queues;
 	for (uint32_t i = 1; i < s0->n_queues; i++) {
 		struct replay *s = &s0->shards[i - 1];
