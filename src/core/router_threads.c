@@ -247,6 +247,22 @@ all_idle(struct weir_router *r)
 	weir_router_please_stop(r);
 }
 
+/*
+ * th stops idling: counted in router->active again, unless a waker already
+ * did it. The count goes up before sleeping is cleared, never after: in
+ * between, another thread going idle could see the count reach 0 while th
+ * is about to work (a false quiescence that stopped runs early).
+ */
+static void
+thread_count_back_in(struct weir_thread *th)
+{
+	struct weir_router *r = th->router;
+
+	__atomic_add_fetch(&r->active, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_exchange_n(&th->sleeping, 0, __ATOMIC_SEQ_CST))
+		__atomic_sub_fetch(&r->active, 1, __ATOMIC_SEQ_CST); /* a waker had */
+}
+
 /* Schedule requests, or (thread 0) stop requests, wait for th. */
 static bool
 thread_has_mail(struct weir_thread *th)
@@ -278,8 +294,7 @@ thread_idle(struct weir_thread *th)
 	if (__atomic_sub_fetch(&r->active, 1, __ATOMIC_ACQ_REL) == 0) {
 		/* the stop hook may give this thread work (a timer, a task) */
 		all_idle(r);
-		if (__atomic_exchange_n(&th->sleeping, 0, __ATOMIC_ACQ_REL))
-			__atomic_add_fetch(&r->active, 1, __ATOMIC_ACQ_REL);
+		thread_count_back_in(th);
 		return;
 	}
 	while (router_running(r)) {
@@ -290,9 +305,7 @@ thread_idle(struct weir_thread *th)
 		weir_thread_wait(th, seen, IDLE_WAIT_MAX_NS);
 		seen = __atomic_load_n(&th->wake_seq, __ATOMIC_ACQUIRE);
 	}
-	/* count ourselves back in unless a waker did */
-	if (__atomic_exchange_n(&th->sleeping, 0, __ATOMIC_ACQ_REL))
-		__atomic_add_fetch(&r->active, 1, __ATOMIC_ACQ_REL);
+	thread_count_back_in(th);
 }
 
 /* Sleeps until th's next timer, a wake-up or a stop. */

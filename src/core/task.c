@@ -93,8 +93,9 @@ weir_task_schedule(struct weir_task *t)
 	if (!t->owner)
 		return;
 	struct weir_thread *th = owner_thread(t->owner, t->thread);
+	/* before the run (initialize) every list is the caller's to touch */
 	if (th->id == weir_tid || th->router->nthreads == 1 ||
-	    !__atomic_load_n(&th->router->running, __ATOMIC_RELAXED))
+	    th->router->state < WEIR_ROUTER_RUNNING)
 		task_insert(th, t);
 	else
 		task_mail(th, t);
@@ -131,13 +132,21 @@ weir_thread_wake(struct weir_thread *th)
 {
 	struct weir_router *r = th->router;
 
-	if (__atomic_load_n(&th->sleeping, __ATOMIC_SEQ_CST) == 0)
-		return;
-	int was = __atomic_exchange_n(&th->sleeping, 0, __ATOMIC_SEQ_CST);
-	if (was == 0)
-		return;
-	if (was == 1)
-		__atomic_add_fetch(&r->active, 1, __ATOMIC_ACQ_REL); /* counted again, by us */
+	/* an idle thread is counted in router->active again before its
+	 * sleeping flag clears (never after: see thread_count_back_in) */
+	for (;;) {
+		int v = __atomic_load_n(&th->sleeping, __ATOMIC_SEQ_CST);
+		if (v == 0)
+			return;
+		int seen_v = v;
+		if (v == 1)
+			__atomic_add_fetch(&r->active, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_compare_exchange_n(&th->sleeping, &seen_v, 0, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			break;
+		if (v == 1) /* it changed under us: undo, look again */
+			__atomic_sub_fetch(&r->active, 1, __ATOMIC_SEQ_CST);
+	}
 	__atomic_add_fetch(&th->wake_seq, 1, __ATOMIC_RELEASE);
 	futex(&th->wake_seq, FUTEX_WAKE_PRIVATE, INT_MAX, NULL);
 }
