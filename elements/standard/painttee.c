@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include "weir/args.h"
 #include "weir/element.h"
+#include "paintmatch_priv.h"
 
 static const char painttee_doc[] =
 	"PaintTee(COLOR [, ANNO])\n"
@@ -52,48 +53,23 @@ static const char painttee_doc[] =
 	"  rt[0] -> pt :: PaintTee(2) -> ...;\n"
 	"  pt[1] -> ICMPError(18.26.4.24, redirect, host) -> ...\n";
 
-struct painttee {
-	uint32_t color;
-	unsigned anno;
-	bool anno_given;
-};
-
 struct painttee_pt {
 	uint64_t clone_failures;
 };
 
 static const struct weir_arg painttee_args[] = {
-	{ "COLOR", WEIR_ARG_UINT, offsetof(struct painttee, color),
-	  WEIR_ARGF_POSITIONAL | WEIR_ARGF_MANDATORY | WEIR_ARGF_BOUNDED, .min = 0, .max = 255,
-	  .help = "color, 0..255" },
-	{ "ANNO", WEIR_ARG_ANNO, offsetof(struct painttee, anno),
-	  WEIR_ARGF_POSITIONAL | WEIR_ARGF_GIVEN,
-	  .given_offset = offsetof(struct painttee, anno_given),
-	  .help = "one-byte annotation to check (default PAINT)" },
+	WEIR_PAINT_MATCH_ARGS,
 	WEIR_ARG_END
 };
-
-static int
-painttee_configure(struct weir_element *e, struct weir_conf *conf, struct weir_errh *errh)
-{
-	struct painttee *t = e->priv;
-	(void)conf;
-	if (!t->anno_given)
-		t->anno = WEIR_PAINT_ANNO_OFFSET;
-	if (t->anno >= WEIR_ANNO_SIZE)
-		return weir_error(errh, "ANNO: annotation offset %u out of range", t->anno);
-	return 0;
-}
 
 static void
 painttee_action(struct weir_element *e, struct weir_batch *b)
 {
-	const struct painttee *t = e->priv;
-	uint8_t color = (uint8_t)t->color;
+	const struct weir_paint_match *t = e->priv;
 	struct weir_batch copies;
 	copies.n = 0;
 	for (uint32_t i = 0; i < b->n; i++) {
-		if (weir_anno_u8(b->pkts[i], t->anno) != color)
+		if (!weir_paint_match(t, b->pkts[i]))
 			continue;
 		struct weir_packet *q = weir_packet_clone(b->pkts[i]);
 		if (q) {
@@ -106,22 +82,8 @@ painttee_action(struct weir_element *e, struct weir_batch *b)
 	weir_output_push(e, 1, &copies);
 }
 
-static int
-painttee_write_color(struct weir_element *e, const char *value, const struct weir_handler *h,
-		     struct weir_errh *errh)
-{
-	struct painttee *t = e->priv;
-	uint32_t v;
-	(void)h;
-	if (weir_parse_uint(value, &v) < 0 || v > 255)
-		return weir_error(errh, "COLOR: expected 0..255, got '%s'", value);
-	t->color = v;
-	return 0;
-}
-
 static const struct weir_handler painttee_handlers[] = {
-	{ .name = "color", .read = weir_handler_read_u32, .write = painttee_write_color,
-	  .arg = offsetof(struct painttee, color) },
+	WEIR_PAINT_MATCH_COLOR_HANDLER,
 	WEIR_HANDLER_END
 };
 
@@ -129,10 +91,10 @@ static const struct weir_element_class painttee_class = {
 	.name = "PaintTee",
 	.port_count = "1/2",
 	.processing = "a/ah",
-	.priv_size = sizeof(struct painttee),
+	.priv_size = sizeof(struct weir_paint_match),
 	.pt_size = sizeof(struct painttee_pt),
 	.args = painttee_args,
-	.configure = painttee_configure,
+	.configure = weir_paint_match_configure,
 	.simple_action = painttee_action,
 	.handlers = painttee_handlers,
 	.doc = painttee_doc,

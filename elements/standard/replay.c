@@ -74,6 +74,7 @@
 
 #include "weir/args.h"
 #include "weir/element.h"
+#include "weir/ip.h"
 #include "weir/notifier.h"
 #include "weir/packet.h"
 #include "weir/router.h"
@@ -623,27 +624,15 @@ replay_make_shards(struct weir_element *e, struct replay *s0)
 	return 0;
 }
 
-/* Symmetric flow hash of an Ethernet/IPv4 packet (0 for anything else). */
+/* Flow hash of an Ethernet/IPv4 packet (0 for anything else), as RSSHashSwitch. */
 static uint32_t
 replay_flow_hash(const struct weir_packet *p)
 {
 	const uint8_t *d = p->data;
-	uint32_t a, b, ports = 0;
 
 	if (p->len < 34 || d[12] != 0x08 || d[13] != 0x00 || (d[14] >> 4) != 4)
 		return 0;
-	unsigned hl = (d[14] & 0xF) * 4u;
-	memcpy(&a, d + 26, 4);
-	memcpy(&b, d + 30, 4);
-	if ((d[23] == 6 || d[23] == 17) && hl >= 20 && p->len >= 14 + hl + 4 &&
-	    ((d[20] & 0x1F) | d[21]) == 0)
-		ports = (uint32_t)(d[14 + hl] ^ d[16 + hl]) << 8 | (d[15 + hl] ^ d[17 + hl]);
-	uint32_t h = (a ^ b) + (a + b) * 0x9e3779b9U + ((uint32_t)d[23] << 16) + ports;
-	h ^= h >> 16;
-	h *= 0x7feb352dU;
-	h ^= h >> 15;
-	h *= 0x846ca68bU;
-	return h ^ (h >> 16);
+	return weir_ip_flow_hash(d + 14, p->len - 14);
 }
 
 /* Deals shard 0's preloaded packets out to the shards by flow and starts them. */

@@ -1,6 +1,4 @@
 /* rsshashswitch.c - RSSHashSwitch: spreads packets over outputs by a symmetric flow hash, as NIC RSS does. */
-#include <arpa/inet.h>
-#include <string.h>
 #include "weir/args.h"
 #include "weir/element.h"
 #include "weir/ip.h"
@@ -59,38 +57,6 @@ static const struct weir_arg rss_args[] = {
 	WEIR_ARG_END
 };
 
-static inline uint32_t
-rss_mix(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x7feb352dU;
-	h ^= h >> 15;
-	h *= 0x846ca68bU;
-	h ^= h >> 16;
-	return h;
-}
-
-/* Symmetric 5-tuple hash of the IPv4 packet at ip (len bytes available). */
-static uint32_t
-rss_hash(const uint8_t *ip, uint32_t len)
-{
-	const struct weir_ip_hdr *h = (const struct weir_ip_hdr *)ip;
-	unsigned hl;
-	uint32_t a, b, ports = 0;
-
-	a = h->src;
-	b = h->dst;
-	hl = weir_ip_hlen(h);
-	if ((h->p == WEIR_IPPROTO_TCP || h->p == WEIR_IPPROTO_UDP) && hl >= WEIR_IP_HDR_LEN &&
-	    weir_ip_is_first_fragment(h) && len >= hl + 4) {
-		uint16_t sp, dp;
-		memcpy(&sp, ip + hl, 2);
-		memcpy(&dp, ip + hl + 2, 2);
-		ports = (uint32_t)sp ^ dp; /* symmetric */
-	}
-	return rss_mix((a ^ b) + (a + b) * 0x9e3779b9U + ((uint32_t)h->p << 16) + ports);
-}
-
 static void
 rss_classify(struct weir_element *e, struct weir_batch *b, uint8_t *ports)
 {
@@ -114,7 +80,7 @@ rss_classify(struct weir_element *e, struct weir_batch *b, uint8_t *ports)
 			ports[i] = 0;
 			continue;
 		}
-		ports[i] = (uint8_t)(rss_hash(ip, avail) % s->n);
+		ports[i] = (uint8_t)(weir_ip_flow_hash(ip, avail) % s->n);
 	}
 }
 

@@ -212,6 +212,12 @@ weir_ip_set_cksum(struct weir_ip_hdr *ip, unsigned hlen)
 	ip->sum = weir_in_cksum(ip, hlen);
 }
 
+/* ---- flows ------------------------------------------------------------------- */
+/* Symmetric hash of the IPv4 5-tuple at ip (len bytes available, at least a
+ * 20-byte header): addresses, protocol, and the TCP/UDP ports of unfragmented
+ * packets and first fragments. Both directions of a flow hash alike. */
+uint32_t weir_ip_flow_hash(const uint8_t *ip, uint32_t len);
+
 /* ---- addresses -------------------------------------------------------------- */
 /* Click's definition of a prefix mask: contiguous ones (network order). Returns
  * the prefix length, or -1 if the mask is not contiguous. */
